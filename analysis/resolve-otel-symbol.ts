@@ -1,0 +1,226 @@
+import type { TSESLint, TSESTree, ParserServicesWithTypeInformation } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, ESLintUtils } from '@typescript-eslint/utils';
+import ts from 'typescript';
+import { collectModuleBindings, OTEL_API, type ModuleBindings } from './otel-imports.js';
+
+/** Interfaces of `@opentelemetry/api` the rules ask about. */
+export type OtelTypeName = 'Tracer' | 'Span' | 'Context' | 'TextMapPropagator' | 'TracerProvider';
+
+/**
+ * Answers "is this `trace`/`context`/`propagation`/`ROOT_CONTEXT` from `@opentelemetry/api`" and
+ * "is this value a `Tracer`/`Span`/`Context`".
+ *
+ * With type information the checker answers, through aliases, re-exports, wrapper functions and
+ * other files. Without it, import/require tracking and scope analysis answer, and value kinds are
+ * judged from how the value was made in this file (documented per rule as a limit).
+ */
+export interface OtelResolver {
+  readonly typed: boolean;
+  /** The file imports or requires `@opentelemetry/api` (or any `@opentelemetry/*` package). */
+  readonly importsOtel: boolean;
+  /** `node` refers to the export `name` of `@opentelemetry/api`: `trace`, `api.trace`, `ROOT_CONTEXT`. */
+  isApiExport(node: TSESTree.Node, name: string): boolean;
+  /** `node` is a call `<api export ns>.<method>(...)`, e.g. `trace.setSpan(...)`. */
+  isApiCall(node: TSESTree.Node, ns: string, method: string | readonly string[]): node is TSESTree.CallExpression;
+  /** true/false when it can tell, undefined when it cannot (untyped, value of unknown origin). */
+  isOtelType(node: TSESTree.Node, name: OtelTypeName): boolean | undefined;
+  /** The TypeScript services when the file has type information. */
+  readonly services: ParserServicesWithTypeInformation | undefined;
+}
+
+type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
+
+const resolvers = new WeakMap<object, OtelResolver>();
+
+const OTEL_PACKAGE = /^@opentelemetry\//;
+const API_DECLARATION_FILE = /[\\/]@opentelemetry[\\/]api[\\/]/;
+
+export function getOtelResolver(context: AnyContext): OtelResolver {
+  const sourceCode = context.sourceCode;
+  const hit = resolvers.get(sourceCode);
+  if (hit) return hit;
+  const services = ESLintUtils.getParserServices(context, true);
+  const typed = services.program != null;
+  const bindings = collectModuleBindings(sourceCode.ast, (m) => m === OTEL_API);
+  const importsOtel = bindings.declarations.size > 0 || anyOtelImport(sourceCode.ast);
+  const resolver = typed
+    ? createTypedResolver(services as ParserServicesWithTypeInformation, bindings, importsOtel, sourceCode)
+    : createUntypedResolver(bindings, importsOtel, sourceCode);
+  resolvers.set(sourceCode, resolver);
+  return resolver;
+}
+
+function anyOtelImport(program: TSESTree.Program): boolean {
+  return collectModuleBindings(program, (m) => OTEL_PACKAGE.test(m)).declarations.size > 0;
+}
+
+/** The variable an identifier resolves to in its scope, or undefined (global / unresolved). */
+export function findVariable(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Identifier): TSESLint.Scope.Variable | undefined {
+  let scope: TSESLint.Scope.Scope | null = sourceCode.getScope(node);
+  while (scope) {
+    const v = scope.set.get(node.name);
+    if (v) return v;
+    scope = scope.upper;
+  }
+  return undefined;
+}
+
+function untypedIsApiExport(bindings: ModuleBindings, sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node, name: string): boolean {
+  const boundToImport = (id: TSESTree.Identifier): boolean => {
+    const v = findVariable(sourceCode, id);
+    if (!v) return false;
+    return v.defs.some((d) => bindings.declarations.has(d.node) || (d.parent != null && bindings.declarations.has(d.parent)));
+  };
+  if (node.type === AST_NODE_TYPES.Identifier) {
+    return bindings.named.get(node.name) === name && boundToImport(node);
+  }
+  if (node.type === AST_NODE_TYPES.MemberExpression && !node.computed && node.property.type === AST_NODE_TYPES.Identifier) {
+    if (node.property.name !== name) return false;
+    const obj = node.object;
+    return obj.type === AST_NODE_TYPES.Identifier && bindings.namespaces.has(obj.name) && boundToImport(obj);
+  }
+  return false;
+}
+
+function createUntypedResolver(bindings: ModuleBindings, importsOtel: boolean, sourceCode: Readonly<TSESLint.SourceCode>): OtelResolver {
+  const isApiExport = (node: TSESTree.Node, name: string) => untypedIsApiExport(bindings, sourceCode, node, name);
+  const resolver: OtelResolver = {
+    typed: false,
+    importsOtel,
+    services: undefined,
+    isApiExport,
+    isApiCall: (node, ns, method) => isApiCallWith(isApiExport, node, ns, method),
+    isOtelType: (node, name) => untypedValueKind(resolver, sourceCode, node, name),
+  };
+  return resolver;
+}
+
+function isApiCallWith(
+  isApiExport: (node: TSESTree.Node, name: string) => boolean,
+  node: TSESTree.Node,
+  ns: string,
+  method: string | readonly string[],
+): node is TSESTree.CallExpression {
+  if (node.type !== AST_NODE_TYPES.CallExpression) return false;
+  const callee = node.callee;
+  if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.computed || callee.property.type !== AST_NODE_TYPES.Identifier) return false;
+  const methods = typeof method === 'string' ? [method] : method;
+  return methods.includes(callee.property.name) && isApiExport(callee.object, ns);
+}
+
+const TRACER_NAME = /tracer$/i;
+const SPAN_NAME = /span$/i;
+
+/**
+ * Without types, a value's kind is judged from where it came from in this file:
+ * `x = trace.getTracer()` / `provider.getTracer()` is a Tracer, `x = tracer.startSpan()` a Span,
+ * `x = trace.setSpan(...)`/`context.active()`/`ROOT_CONTEXT` a Context. Names (`tracer`, `this.tracer`)
+ * count only in files that import OpenTelemetry.
+ */
+function untypedValueKind(resolver: OtelResolver, sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node, name: OtelTypeName, depth = 0): boolean | undefined {
+  if (depth > 4) return undefined;
+  const fromInit = (init: TSESTree.Node | null | undefined): boolean | undefined =>
+    init ? untypedValueKind(resolver, sourceCode, init, name, depth + 1) : undefined;
+  switch (node.type) {
+    case AST_NODE_TYPES.TSAsExpression:
+    case AST_NODE_TYPES.TSNonNullExpression:
+    case AST_NODE_TYPES.TSSatisfiesExpression:
+      return untypedValueKind(resolver, sourceCode, node.expression, name, depth);
+    case AST_NODE_TYPES.AwaitExpression:
+      return undefined;
+    case AST_NODE_TYPES.CallExpression: {
+      const callee = node.callee;
+      const method = callee.type === AST_NODE_TYPES.MemberExpression && callee.property.type === AST_NODE_TYPES.Identifier ? callee.property.name : undefined;
+      if (name === 'Tracer') return method === 'getTracer' ? true : undefined;
+      if (name === 'Span') {
+        if (method === 'startSpan' && callee.type === AST_NODE_TYPES.MemberExpression) {
+          return untypedValueKind(resolver, sourceCode, callee.object, 'Tracer', depth + 1) === true ? true : undefined;
+        }
+        if (resolver.isApiCall(node, 'trace', ['getActiveSpan', 'getSpan', 'wrapSpanContext'])) return true;
+        if (resolver.isApiCall(node, 'trace', ['setSpan', 'setSpanContext', 'deleteSpan'])) return false;
+        if (resolver.isApiCall(node, 'context', 'active')) return false;
+        return undefined;
+      }
+      if (name === 'Context') {
+        if (resolver.isApiCall(node, 'context', 'active')) return true;
+        if (resolver.isApiCall(node, 'trace', ['setSpan', 'setSpanContext', 'deleteSpan'])) return true;
+        if (resolver.isApiCall(node, 'propagation', 'extract')) return true;
+        if (method === 'startSpan') return false;
+        if (resolver.isApiCall(node, 'trace', ['getActiveSpan', 'getSpan'])) return false;
+        return undefined;
+      }
+      return undefined;
+    }
+    case AST_NODE_TYPES.Identifier: {
+      if (name === 'Context' && resolver.isApiExport(node, 'ROOT_CONTEXT')) return true;
+      const v = findVariable(sourceCode, node);
+      const def = v?.defs[0];
+      if (def?.node.type === AST_NODE_TYPES.VariableDeclarator && def.node.id.type === AST_NODE_TYPES.Identifier) {
+        const kind = fromInit(def.node.init);
+        if (kind !== undefined) return kind;
+      }
+      if (!resolver.importsOtel) return undefined;
+      if (name === 'Tracer' && TRACER_NAME.test(node.name)) return true;
+      return undefined;
+    }
+    case AST_NODE_TYPES.MemberExpression: {
+      if (name === 'Context' && resolver.isApiExport(node, 'ROOT_CONTEXT')) return true;
+      if (!resolver.importsOtel || node.computed || node.property.type !== AST_NODE_TYPES.Identifier) return undefined;
+      if (name === 'Tracer' && TRACER_NAME.test(node.property.name)) return true;
+      if (name === 'Span' && SPAN_NAME.test(node.property.name)) return undefined;
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function createTypedResolver(
+  services: ParserServicesWithTypeInformation,
+  bindings: ModuleBindings,
+  importsOtel: boolean,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+): OtelResolver {
+  const checker = services.program.getTypeChecker();
+  const untypedFallback = createUntypedResolver(bindings, importsOtel, sourceCode);
+
+  const declaredInApi = (symbol: ts.Symbol | undefined): boolean =>
+    !!symbol?.declarations?.some((d) => API_DECLARATION_FILE.test(d.getSourceFile().fileName));
+
+  const resolveSymbol = (node: TSESTree.Node): ts.Symbol | undefined => {
+    const tsNode = services.esTreeNodeToTSNodeMap.get(node);
+    if (!tsNode) return undefined;
+    let symbol = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(tsNode) ? tsNode.name : tsNode);
+    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+    return symbol;
+  };
+
+  const isApiExport = (node: TSESTree.Node, name: string): boolean => {
+    if (node.type !== AST_NODE_TYPES.Identifier && node.type !== AST_NODE_TYPES.MemberExpression) return false;
+    const symbol = resolveSymbol(node);
+    // An unresolved symbol (missing @opentelemetry/api types) falls back to import tracking.
+    if (!symbol) return untypedFallback.isApiExport(node, name);
+    return symbol.getName() === name && declaredInApi(symbol);
+  };
+
+  const typeIs = (type: ts.Type, name: OtelTypeName): boolean => {
+    if (type.isUnion()) return type.types.some((t) => typeIs(t, name));
+    const symbol = type.aliasSymbol ?? type.getSymbol();
+    return !!symbol && symbol.getName() === name && declaredInApi(symbol);
+  };
+
+  return {
+    typed: true,
+    importsOtel,
+    services,
+    isApiExport,
+    isApiCall: (node, ns, method) => isApiCallWith(isApiExport, node, ns, method),
+    isOtelType(node, name) {
+      const tsNode = services.esTreeNodeToTSNodeMap.get(node);
+      if (!tsNode) return undefined;
+      const type = checker.getTypeAtLocation(tsNode);
+      if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return untypedFallback.isOtelType(node, name);
+      return typeIs(type, name);
+    },
+  };
+}
