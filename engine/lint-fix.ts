@@ -64,7 +64,7 @@ export function lintFix(input: CodemodInput, spec: LintFixSpec, options: LintFix
   const rules = Object.fromEntries(Object.entries(spec.rules).map(([id, opts]) => [PREFIX + id, ['error', ...opts] as Linter.RuleEntry]));
   const config: Linter.Config[] = [
     {
-      files: ['**/*'],
+      files: ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'],
       languageOptions: languageOptions(input.path, parser),
       linterOptions: { reportUnusedDisableDirectives: 'off' },
       plugins: { 'otel-context': plugin },
@@ -76,6 +76,9 @@ export function lintFix(input: CodemodInput, spec: LintFixSpec, options: LintFix
   const verify = (code: string) => {
     const messages = linter.verify(code, config, { filename });
     const fatal = messages.find((m) => m.fatal);
+    // A message that is neither fatal nor from a rule means the config did not apply (no rule ran).
+    const configProblem = messages.find((m) => !m.fatal && !m.ruleId);
+    if (configProblem) throw new Error(`${input.path}: internal error: ${configProblem.message}`);
     return { messages: messages.filter((m) => m.ruleId?.startsWith(PREFIX)), fatal };
   };
 
@@ -112,6 +115,7 @@ export function lintFix(input: CodemodInput, spec: LintFixSpec, options: LintFix
     const sourceCode = linter.getSourceCode() as SourceCode;
     const markerEdits: Edit[] = [];
     const seenLines = new Set<number>();
+    const reported: { m: Linter.LintMessage; offset: number }[] = [];
     for (const m of messages) {
       const ruleId = m.ruleId!;
       const marker = todoMarker(sourceCode, m, ruleId);
@@ -120,14 +124,20 @@ export function lintFix(input: CodemodInput, spec: LintFixSpec, options: LintFix
       if (seenLines.has(key)) continue;
       seenLines.add(key);
       if (!marker.present) markerEdits.push(marker.edit);
-      todos.push({ path: input.path, line: m.line, ruleId, message: m.message });
+      reported.push({ m, offset: sourceCode.getIndexFromLoc({ line: m.line, column: 0 }) });
     }
+    let inserted = markerEdits;
     if (markerEdits.length > 0) {
       const next = applyEdits(text, markerEdits);
-      if (!verify(next).fatal) text = next;
+      if (verify(next).fatal) inserted = [];
+      else text = next;
+    }
+    // Report each place at its line in the output: line-comment markers above it shift it down.
+    for (const { m, offset } of reported) {
+      const shift = inserted.filter((e) => e.text.endsWith('\n') && e.range[0] <= offset).length;
+      todos.push({ path: input.path, line: m.line + shift, ruleId: m.ruleId!, message: m.message });
     }
   }
-  // A TODO marker's line number: report the line in the final output.
   return { output: (hasBom ? '\uFEFF' : '') + text, todos };
 }
 
