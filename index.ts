@@ -31,7 +31,12 @@ for (const config of ['recommended', 'strict'] as const) {
   plugin.configs[config] = {
     name: `${NAMESPACE}/${config}`,
     plugins: { [NAMESPACE]: plugin as unknown as TSESLint.FlatConfig.Plugin },
-    rules: Object.fromEntries(rulesFor(config).map((id) => [`${NAMESPACE}/${id}`, 'error' as const])),
+    rules: Object.fromEntries(
+      rulesFor(config).map((id) => {
+        const strictOptions = (rules[id]!.meta.docs as OtelContextRuleDocs | undefined)?.strictOptions;
+        return [`${NAMESPACE}/${id}`, config === 'strict' && strictOptions ? ['error', ...strictOptions] : 'error'];
+      }),
+    ) as FlatConfig['rules'],
   };
 }
 

@@ -11,6 +11,8 @@ export interface OtelContextRuleDocs {
   recommended?: ConfigName;
   /** The rule works without type information; with it, it resolves symbols through aliases and other files. */
   requiresTypeChecking?: false;
+  /** Options the `strict` config passes: checks noisier than `recommended` accepts, documented under "Options". */
+  strictOptions?: readonly unknown[];
 }
 
 export const createRule = ESLintUtils.RuleCreator<OtelContextRuleDocs>((name) => `${DOCS_BASE}/${name}.md`);

@@ -1,5 +1,5 @@
-import type { TSESLint, TSESTree, ParserServicesWithTypeInformation } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES, ESLintUtils } from '@typescript-eslint/utils';
+import type { TSESTree, ParserServicesWithTypeInformation } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
 import ts from 'typescript';
 import { collectModuleBindings, OTEL_API, type ModuleBindings } from './otel-imports.js';
 
@@ -39,8 +39,9 @@ export function getOtelResolver(context: AnyContext): OtelResolver {
   const sourceCode = context.sourceCode;
   const hit = resolvers.get(sourceCode);
   if (hit) return hit;
-  const services = ESLintUtils.getParserServices(context, true);
-  const typed = services.program != null;
+  // Read the services directly: `getParserServices` throws under parsers without them (espree on plain .js).
+  const services = sourceCode.parserServices as Partial<ParserServicesWithTypeInformation> | undefined;
+  const typed = services?.program != null && services.esTreeNodeToTSNodeMap != null;
   const bindings = collectModuleBindings(sourceCode.ast, (m) => m === OTEL_API);
   const importsOtel = bindings.declarations.size > 0 || anyOtelImport(sourceCode.ast);
   const resolver = typed
@@ -159,6 +160,9 @@ function untypedValueKind(resolver: OtelResolver, sourceCode: Readonly<TSESLint.
         const kind = fromInit(def.node.init);
         if (kind !== undefined) return kind;
       }
+      if (def?.type === TSESLint.Scope.DefinitionType.Parameter && isStartActiveSpanCallbackSpan(resolver, sourceCode, def.node, def.name, depth)) {
+        return name === 'Span' ? true : name === 'Context' ? false : undefined;
+      }
       if (!resolver.importsOtel) return undefined;
       if (name === 'Tracer' && TRACER_NAME.test(node.name)) return true;
       return undefined;
@@ -173,6 +177,23 @@ function untypedValueKind(resolver: OtelResolver, sourceCode: Readonly<TSESLint.
     default:
       return undefined;
   }
+}
+
+/** `param` is the first parameter of the callback of `<tracer>.startActiveSpan(..., (span) => ...)`: the span. */
+function isStartActiveSpanCallbackSpan(
+  resolver: OtelResolver,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  fn: TSESTree.Node,
+  param: TSESTree.Node,
+  depth: number,
+): boolean {
+  if (fn.type !== AST_NODE_TYPES.ArrowFunctionExpression && fn.type !== AST_NODE_TYPES.FunctionExpression) return false;
+  if (fn.params[0] !== param) return false;
+  const call = fn.parent;
+  if (call.type !== AST_NODE_TYPES.CallExpression || call.arguments.at(-1) !== fn) return false;
+  const callee = call.callee;
+  if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.computed || callee.property.type !== AST_NODE_TYPES.Identifier) return false;
+  return callee.property.name === 'startActiveSpan' && untypedValueKind(resolver, sourceCode, callee.object, 'Tracer', depth + 1) === true;
 }
 
 function createTypedResolver(

@@ -27,6 +27,8 @@ export interface LintFixSpec {
 export interface LintFixOptions {
   parser?: ParserName;
   settings?: Record<string, unknown>;
+  /** Lint the file under its own path, so rules that resolve neighbouring files (a worker module) see the real ones. */
+  realPath?: boolean;
 }
 
 const PREFIX = 'otel-context/';
@@ -60,7 +62,7 @@ export function lintFix(input: CodemodInput, spec: LintFixSpec, options: LintFix
   const parser = parserFor(input.path, options.parser);
   const hasBom = input.source.charCodeAt(0) === 0xfeff;
   let text = hasBom ? input.source.slice(1) : input.source;
-  const linter = new Linter({ configType: 'flat' });
+  const linter = new Linter({ configType: 'flat', ...(options.realPath ? { cwd: path.dirname(path.resolve(input.path)) } : {}) });
   const rules = Object.fromEntries(Object.entries(spec.rules).map(([id, opts]) => [PREFIX + id, ['error', ...opts] as Linter.RuleEntry]));
   const config: Linter.Config[] = [
     {
@@ -72,7 +74,7 @@ export function lintFix(input: CodemodInput, spec: LintFixSpec, options: LintFix
       rules,
     },
   ];
-  const filename = `file${path.extname(input.path) || '.ts'}`;
+  const filename = options.realPath ? path.resolve(input.path) : `file${path.extname(input.path) || '.ts'}`;
   const verify = (code: string) => {
     const messages = linter.verify(code, config, { filename });
     const fatal = messages.find((m) => m.fatal);

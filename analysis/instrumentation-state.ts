@@ -1,0 +1,79 @@
+import type { TSESLint } from '@typescript-eslint/utils';
+import { ESLintUtils } from '@typescript-eslint/utils';
+import ts from 'typescript';
+import { readSettings } from './settings.js';
+import {
+  fileInstrumentations,
+  mergeInstrumentations,
+  programInstrumentations,
+  type InstrumentationRegistrations,
+} from './instrumentation-registrations.js';
+import { packageInstrumentation } from './package-instrumentation.js';
+
+/**
+ * Is an instrumentation (`undici`, `http`) registered for the code a rule is looking at?
+ *
+ * - `registered`: the `instrumented` setting names it, or the code / a preloaded file registers it.
+ * - `absent`: the setting omits it, or tracing is set up where the rule can see it (the program in
+ *   typed mode, the file and its package's preloads without types) and nothing registers it.
+ * - `unknown`: no setup in sight (it lives outside the code, e.g. a `--require` in a Dockerfile),
+ *   an instrumentation list the analysis cannot read, browser code, or a runtime dependency that
+ *   provides the instrumentation but is never imported by the code in sight.
+ *
+ * Rules report only what breaks in the states they are sure of.
+ */
+export type InstrumentationState = 'registered' | 'absent' | 'unknown';
+
+export interface InstrumentationView {
+  state(name: 'undici' | 'http'): InstrumentationState;
+  /** Where the answer came from, for messages: the setting, the program, or this file. */
+  readonly source: 'setting' | 'program' | 'file';
+}
+
+type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
+
+/** Other names the `instrumented` setting may use for an instrumentation. */
+const ALIASES: Record<string, readonly string[]> = { undici: ['undici', 'fetch'], http: ['http', 'https'] };
+
+const views = new WeakMap<object, InstrumentationView>();
+
+export function instrumentationView(context: AnyContext): InstrumentationView {
+  const hit = views.get(context.sourceCode);
+  if (hit) return hit;
+  const settings = readSettings(context);
+  let view: InstrumentationView;
+  if (settings.instrumented) {
+    const listed = settings.instrumented;
+    view = { source: 'setting', state: (name) => (ALIASES[name].some((a) => listed.has(a)) ? 'registered' : 'absent') };
+  } else {
+    const services = ESLintUtils.getParserServices(context, true);
+    const program = services.program ?? undefined;
+    let registrations: InstrumentationRegistrations | undefined;
+    const get = (): InstrumentationRegistrations => {
+      if (registrations) return registrations;
+      const code = program
+        ? programInstrumentations(program)
+        : fileInstrumentations(ts.createSourceFile(context.filename, context.sourceCode.text, ts.ScriptTarget.Latest, false));
+      const preloaded = packageInstrumentation(context.filename).preloaded;
+      return (registrations = preloaded ? mergeInstrumentations([code, preloaded]) : code);
+    };
+    view = {
+      source: program ? 'program' : 'file',
+      state: (name) => instrumentationStateOf(get(), name, context.filename),
+    };
+  }
+  views.set(context.sourceCode, view);
+  return view;
+}
+
+/** The state of an instrumentation given what some code registers; `filename` locates the package.json. */
+export function instrumentationStateOf(r: InstrumentationRegistrations, name: 'undici' | 'http', filename: string): InstrumentationState {
+  // The browser fetch instrumentation covers `fetch` where it applies; treat it like undici.
+  if (r.enabled.has(name) || (name === 'undici' && r.enabled.has('fetch'))) return 'registered';
+  if (!r.setup || r.browser) return 'unknown';
+  if (r.opaque && !r.disabled.has(name)) return 'unknown';
+  const providers = packageInstrumentation(filename).providers.get(name) ?? [];
+  const imported = [...r.importedModules];
+  if (providers.some((p) => !imported.some((m) => m === p || m.startsWith(`${p}/`)))) return 'unknown';
+  return 'absent';
+}

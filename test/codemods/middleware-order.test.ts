@@ -1,0 +1,3 @@
+import { describeCodemodFixtures } from '../helpers/codemod-fixtures.js';
+
+describeCodemodFixtures('middleware-order');

@@ -1,0 +1,96 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import transform, { codemod } from '../../codemods/propagate-fetch.js';
+import { describeCodemodFixtures } from '../helpers/codemod-fixtures.js';
+import { describeFixtureFolder } from '../helpers/fixture-folder.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** A package whose package.json lists the http instrumentation but not the undici one. */
+const service = (file: string) => path.join(ROOT, 'fixtures/outbound-http/http-only', file);
+
+// Default mode: the setup in the file gets the undici instrumentation.
+describeCodemodFixtures('propagate-fetch');
+// --mode=inject: each call injects the active context itself.
+describeFixtureFolder('propagate-fetch', 'inject', { codemodOptions: { mode: 'inject' } });
+
+const SETUP = `import { NodeSDK } from '@opentelemetry/sdk-node';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+
+export const sdk = new NodeSDK({
+  instrumentations: [new HttpInstrumentation()],
+});
+sdk.start();
+`;
+const CLIENT = `export async function checkStock(sku: string): Promise<unknown> {
+  const res = await fetch(\`http://inventory/stock/\${sku}\`);
+  return res.json();
+}
+`;
+
+describe('propagate-fetch across files', () => {
+  it('registers undici in the setup file for the calls of another file, which stays as it is', () => {
+    const setup = { path: service('src/instrumentation.ts'), source: SETUP };
+    const client = { path: service('src/inventory.ts'), source: CLIENT };
+    const { results, notes } = codemod.transformProject!([setup, client], {});
+    expect(results.get(setup.path)!.output).toBe(`import { NodeSDK } from '@opentelemetry/sdk-node';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+
+export const sdk = new NodeSDK({
+  instrumentations: [new HttpInstrumentation(), new UndiciInstrumentation()],
+});
+sdk.start();
+`);
+    expect(results.get(client.path)!.output).toBe(CLIENT);
+    expect(notes).toEqual([
+      'registered UndiciInstrumentation in 1 setup file(s): it carries the trace context for the 1 fetch/undici call(s) in 1 file(s)',
+      `add @opentelemetry/instrumentation-undici to the dependencies in ${path.join(ROOT, 'fixtures/outbound-http/http-only/package.json')} (instrumentation.ts now imports it)`,
+    ]);
+    // A second run over the result changes nothing.
+    const again = codemod.transformProject!([{ path: setup.path, source: results.get(setup.path)!.output }, client], {});
+    expect(again.results.get(setup.path)!.output).toBe(results.get(setup.path)!.output);
+    expect(again.notes).toEqual([]);
+  });
+
+  it('changes nothing when no call needs it', () => {
+    const setup = { path: service('src/instrumentation.ts'), source: SETUP };
+    const other = { path: service('src/math.ts'), source: 'export const add = (a: number, b: number) => a + b;\n' };
+    const { results, notes } = codemod.transformProject!([setup, other], {});
+    expect(results.get(setup.path)!.output).toBe(SETUP);
+    expect(notes).toEqual([]);
+  });
+
+  it('ignores setups in test files', () => {
+    const testSetup = {
+      path: service('test/setup.ts'),
+      source: `import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';\nnew NodeTracerProvider().register();\n`,
+    };
+    const client = { path: service('src/inventory.ts'), source: CLIENT };
+    const { results } = codemod.transformProject!([testSetup, client], {});
+    expect(results.get(testSetup.path)!.output).toBe(testSetup.source);
+    expect(results.get(client.path)!.output).toBe(CLIENT);
+  });
+
+  it('marks the calls when the setting says undici is missing and no setup is among the files', () => {
+    const client = { path: service('src/inventory.ts'), source: CLIENT };
+    const settings = { 'otel-context': { instrumented: ['http'] } };
+    const { results, notes } = codemod.transformProject!([client], { settings });
+    const out = results.get(client.path)!;
+    expect(out.output.split('\n')[1]).toMatch(/^ {2}\/\/ TODO\(otel-context\): otel-context\/no-bare-fetch: `fetch` sends no `traceparent`/);
+    expect(out.todos).toHaveLength(1);
+    expect(notes).toEqual([
+      'no tracing setup (NodeSDK, registerInstrumentations, a tracer provider) found among the processed files: register new UndiciInstrumentation() where tracing is set up; 1 fetch/undici call(s) are marked TODO(otel-context)',
+    ]);
+    expect(codemod.transformProject!([{ path: client.path, source: out.output }], { settings }).results.get(client.path)!.output).toBe(out.output);
+  });
+
+  it('rejects an unknown mode', () => {
+    expect(() => codemod.transformProject!([{ path: service('src/a.ts'), source: CLIENT }], { mode: 'per-call' })).toThrow(/unknown --mode=per-call/);
+  });
+
+  it('works as a jscodeshift transform (undefined when nothing changes)', () => {
+    expect(transform({ path: service('src/inventory.ts'), source: CLIENT }, {}, {})).toBeUndefined();
+    expect(transform({ path: service('src/setup.ts'), source: SETUP + CLIENT }, {}, {})).toContain('new UndiciInstrumentation()');
+  });
+});
