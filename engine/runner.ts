@@ -6,6 +6,16 @@ import { decodeSource, encodeSource, restoreLineEndings } from './source-text.js
 import { lineMap, unifiedDiff } from './diff.js';
 import { uncommittedChanges } from './git.js';
 import { writeFileAtomic } from './write-atomic.js';
+import { existsSync } from 'node:fs';
+
+/** The package.json that governs files in `dir`, or undefined. */
+function nearestPackageJson(dir: string): string | undefined {
+  for (let d = dir; ; d = path.dirname(d)) {
+    const candidate = path.join(d, 'package.json');
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(d) === d) return undefined;
+  }
+}
 
 /**
  * Runs codemods over files on disk: the engine behind `otel-context-codemod`.
@@ -130,6 +140,8 @@ interface Work {
   todos: CodemodTodo[];
   changedBy: Set<string>;
   failed: boolean;
+  /** Created by a cross-file codemod (did not exist when the run started). */
+  isNew?: boolean;
 }
 
 export async function runCodemods(options: RunOptions): Promise<RunSummary> {
@@ -209,7 +221,8 @@ export async function runCodemods(options: RunOptions): Promise<RunSummary> {
   for (const w of works) if (w) byPath.set(w.report.absolutePath, w);
 
   // 3. Run the pipeline over the texts in memory.
-  const baseOptions: CodemodOptions = { ...options.codemodOptions, parser: options.parser, mode: options.mode };
+  // The runner writes what cross-file codemods create (see `adopt`), so they may create files.
+  const baseOptions: CodemodOptions = { ...options.codemodOptions, parser: options.parser, mode: options.mode, createFiles: true };
   const apply = (w: Work, codemod: Codemod, result: CodemodResult | undefined) => {
     if (!result || typeof result.output !== 'string') throw new Error('returned no output');
     const output = result.output.charCodeAt(0) === 0xfeff ? result.output.slice(1) : result.output;
@@ -247,6 +260,33 @@ export async function runCodemods(options: RunOptions): Promise<RunSummary> {
     summary.notes.push({ codemod, message });
   };
 
+  /**
+   * A cross-file codemod may touch two kinds of file outside the run: a new file in a folder the
+   * run processes (instrumentation-first extracts the setup into `instrumentation.ts`), and the
+   * package.json nearest to a processed file (start scripts). Nothing else outside the given paths.
+   */
+  const adopt = async (abs: string, inputs: Work[]): Promise<Work | undefined> => {
+    const dirs = new Set(active().map((w) => path.dirname(w.report.absolutePath)));
+    let loaded: { bytes: Buffer; text: string; bom: boolean; crlf: boolean } | undefined;
+    let isNew = false;
+    const exists = await fs.stat(abs).then(() => true, () => false);
+    if (!exists && dirs.has(path.dirname(abs))) {
+      loaded = { bytes: Buffer.alloc(0), text: '', bom: false, crlf: false };
+      isNew = true;
+    } else if (exists && path.basename(abs) === 'package.json' && [...dirs].some((d) => nearestPackageJson(d) === abs)) {
+      const read = await readSource(abs, maxBytes);
+      if ('bytes' in read) loaded = read;
+    }
+    if (!loaded) return undefined;
+    const report: FileReport = { path: display(abs), absolutePath: abs, status: 'unchanged' };
+    summary.files.push(report);
+    const w: Work = { report, realPath: abs, original: loaded.bytes, originalText: loaded.text, text: loaded.text, bom: loaded.bom, crlf: loaded.crlf, todos: [], changedBy: new Set(), failed: false, isNew };
+    works.push(w);
+    byPath.set(abs, w);
+    inputs.push(w);
+    return w;
+  };
+
   for (const [codemodIndex, codemod] of codemods.entries()) {
     const step = { phase: 'transform' as const, codemod: codemod.id, codemodIndex, codemodCount: codemods.length };
     if (codemod.transformProject) {
@@ -272,7 +312,7 @@ export async function runCodemods(options: RunOptions): Promise<RunSummary> {
           break;
         }
         for (const [file, fileResult] of result?.results ?? []) {
-          const w = byPath.get(path.resolve(cwd, file));
+          const w = byPath.get(path.resolve(cwd, file)) ?? (await adopt(path.resolve(cwd, file), inputs));
           if (!w || !inputs.includes(w)) {
             summary.warnings.push({ path: display(path.resolve(cwd, file)), codemod: codemod.id, message: `codemod ${codemod.id} returned a result for a file outside this run; ignored` });
             continue;
@@ -313,9 +353,10 @@ export async function runCodemods(options: RunOptions): Promise<RunSummary> {
     w.report.status = 'changed';
     w.report.changedBy = [...w.changedBy];
     const newText = restoreLineEndings(w.text, w);
+    if (w.isNew) w.report.message = 'created';
     if (summary.mode === 'dry') {
       const name = path.isAbsolute(w.report.path) ? w.report.path : null;
-      w.report.diff = unifiedDiff(w.originalText, newText, name ?? `a/${w.report.path}`, name ?? `b/${w.report.path}`);
+      w.report.diff = unifiedDiff(w.originalText, newText, w.isNew ? '/dev/null' : name ?? `a/${w.report.path}`, name ?? `b/${w.report.path}`);
     } else if (summary.mode === 'print') {
       w.report.output = (w.bom ? '\uFEFF' : '') + newText;
     }
@@ -335,8 +376,11 @@ export async function runCodemods(options: RunOptions): Promise<RunSummary> {
       for (const [i, { w, bytes }] of changed.entries()) {
         progress({ phase: 'write', done: i, total: changed.length, path: w.report.path });
         try {
-          const current = await fs.readFile(w.realPath);
-          if (!current.equals(w.original)) throw new Error('the file changed on disk during the run; not written');
+          const current = await fs.readFile(w.realPath).catch((error: NodeJS.ErrnoException) => {
+            if (w.isNew && error.code === 'ENOENT') return w.original;
+            throw error;
+          });
+          if (!current.equals(w.original)) throw new Error(w.isNew ? 'the file appeared on disk during the run; not written' : 'the file changed on disk during the run; not written');
           await writeFileAtomic(w.realPath, bytes);
           summary.written++;
         } catch (error) {

@@ -9,7 +9,11 @@ import { randomBytes } from 'node:crypto';
  * removed and the original is untouched.
  */
 export async function writeFileAtomic(file: string, data: Uint8Array): Promise<void> {
-  const stat = await fs.stat(file);
+  // A new file (created by a cross-file codemod) gets the usual mode for new files.
+  const stat = await fs.stat(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+    return { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, mode: 0o666 & ~process.umask() };
+  });
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.otel-context-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   let handle: fs.FileHandle | undefined;
   try {

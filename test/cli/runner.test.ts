@@ -98,8 +98,8 @@ describe('runCodemods: the pipeline', () => {
     await run({ codemods: [spy], dry: true });
     await run({ codemods: [spy], dry: true, parser: 'babel', mode: 'inject', codemodOptions: { settings: { x: 1 } } });
     expect(seen).toEqual([
-      { parser: undefined, mode: undefined },
-      { parser: 'babel', mode: 'inject', settings: { x: 1 } },
+      { parser: undefined, mode: undefined, createFiles: true },
+      { parser: 'babel', mode: 'inject', settings: { x: 1 }, createFiles: true },
     ]);
   });
 
