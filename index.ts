@@ -33,10 +33,10 @@ for (const config of ['recommended', 'strict'] as const) {
     plugins: { [NAMESPACE]: plugin as unknown as TSESLint.FlatConfig.Plugin },
     rules: Object.fromEntries(
       rulesFor(config).map((id) => {
-        const strictOptions = (rules[id]!.meta.docs as OtelContextRuleDocs | undefined)?.strictOptions;
+        const strictOptions = (rules[id].meta.docs as OtelContextRuleDocs | undefined)?.strictOptions;
         return [`${NAMESPACE}/${id}`, config === 'strict' && strictOptions ? ['error', ...strictOptions] : 'error'];
       }),
-    ) as FlatConfig['rules'],
+    ),
   };
 }
 

@@ -243,10 +243,13 @@ function scan(sf: ts.SourceFile): InstrumentationRegistrations {
     return b?.module === AUTO_PACKAGE && b.name === 'getNodeAutoInstrumentations';
   };
 
-  /** Can the list (or one element of it) be read: instrumentations made here, not values from elsewhere? */
+  /**
+   * Can the list (or one element of it) be read: OpenTelemetry instrumentations made here, not values
+   * from elsewhere nor classes of unknown origin (a company wrapper may well instrument fetch)?
+   */
   const readable = (e: ts.Expression, depth = 0): boolean => {
     if (depth > 3) return false;
-    if (ts.isNewExpression(e)) return true;
+    if (ts.isNewExpression(e)) return INSTRUMENTATION_PACKAGE.test(resolve(e.expression)?.module ?? '');
     if (isAutoCall(e)) return autoConfigDisables(e) !== undefined;
     if (ts.isArrayLiteralExpression(e)) return e.elements.every((el) => readable(ts.isSpreadElement(el) ? el.expression : el, depth + 1));
     if (ts.isIdentifier(e)) {

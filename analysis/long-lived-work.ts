@@ -96,13 +96,13 @@ function leftRunning(call: TSESTree.CallExpression): boolean {
 export function longLivedWork(sourceCode: SourceCode, call: TSESTree.CallExpression): LongLivedWork | undefined {
   if (isGlobalCall(sourceCode, call, ['setInterval'])) {
     const work = call.arguments[0] && resolveFunction(sourceCode, call.arguments[0]);
-    return work ? { kind: 'interval', work, start: call.arguments[0]!, wrap: 'callback' } : undefined;
+    return work ? { kind: 'interval', work, start: call.arguments[0], wrap: 'callback' } : undefined;
   }
   if (isGlobalCall(sourceCode, call, ['setTimeout', 'setImmediate'])) {
     const work = call.arguments[0] && resolveFunction(sourceCode, call.arguments[0]);
     // Only the first scheduling, not the one inside the loop itself.
     if (!work || !reschedulesItself(sourceCode, work) || isInside(call, work)) return undefined;
-    return { kind: 'timer-loop', work, start: call.arguments[0]!, wrap: 'callback' };
+    return { kind: 'timer-loop', work, start: call.arguments[0], wrap: 'callback' };
   }
   const work = resolveFunction(sourceCode, call.callee);
   if (!work || isInside(call, work) || !leftRunning(call)) return undefined;

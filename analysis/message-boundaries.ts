@@ -280,7 +280,9 @@ export function boundaryAnalysis(sourceCode: SourceCode, resolver: OtelResolver,
           return 'stop';
         }
       });
-      if (readsEnv) out.push({ kind: 'process-startup', fn: stmt.consequent });
+      // A child that waits for messages gets its work through them: its handlers are the receivers.
+      const handlesMessages = receivers().some((r) => r.kind === 'process-message' && r.fn.range[0] >= stmt.range[0] && r.fn.range[1] <= stmt.range[1]);
+      if (readsEnv && !handlesMessages) out.push({ kind: 'process-startup', fn: stmt.consequent });
     }
     return out;
   };

@@ -249,14 +249,3 @@ export function outboundCallOf(context: AnyContext, node: TSESTree.CallExpressio
   }
   return untypedOutbound(context.sourceCode, node);
 }
-
-/** The options argument of the call and, when it is an object literal with one, its `headers` value. */
-export function headersArgument(call: OutboundCall): { options: TSESTree.Node | undefined; headers: TSESTree.Property | undefined } {
-  const arg = call.node.arguments[call.optionsIndex];
-  const options = arg ? unwrap(arg) : undefined;
-  if (options?.type !== AST_NODE_TYPES.ObjectExpression) return { options, headers: undefined };
-  const headers = options.properties.find(
-    (p): p is TSESTree.Property => p.type === AST_NODE_TYPES.Property && !p.computed && ((p.key.type === AST_NODE_TYPES.Identifier && p.key.name === 'headers') || (p.key.type === AST_NODE_TYPES.Literal && p.key.value === 'headers')),
-  );
-  return { options, headers };
-}

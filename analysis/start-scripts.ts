@@ -47,7 +47,7 @@ function parseCommand(script: string, command: string): NodeCommand | undefined 
     }
     const assignment = !runner && !nodeOptions ? /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(token) : null;
     if (assignment) {
-      env[assignment[1]!] = assignment[2]!;
+      env[assignment[1]] = assignment[2];
       continue;
     }
     if (!runner && !token.startsWith('-') && RUNNERS.test(path.basename(token))) {

@@ -21,12 +21,6 @@ export function staticName(node: TSESTree.Node | undefined): string | undefined 
   return undefined;
 }
 
-/** The trace header a property key / computed member / call argument names, or undefined. */
-export function traceHeaderKey(key: TSESTree.Node, computed: boolean): string | undefined {
-  const name = computed ? (key.type === AST_NODE_TYPES.Identifier ? undefined : staticName(key)) : staticName(key);
-  return isTraceHeaderName(name) ? name : undefined;
-}
-
 /**
  * `constant`: built from literals only, so every request claims the same trace.
  * `malformed`: a `traceparent` template that cannot have the W3C form `00-<trace>-<span>-<flags>`.

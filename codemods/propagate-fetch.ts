@@ -40,6 +40,34 @@ function withoutUndici(settings: Settings, names: Iterable<string>): Record<stri
   return { ...settings, 'otel-context': { ...own, instrumented: listed.filter((n) => n !== 'undici' && n !== 'fetch') } };
 }
 
+/** `settings['otel-context'].instrumented` with undici added (or `names` and undici when unset). */
+function withUndici(settings: Settings, names: Iterable<string>): Record<string, unknown> {
+  const own = (settings?.['otel-context'] ?? {}) as Record<string, unknown>;
+  const listed = Array.isArray(own.instrumented) ? (own.instrumented as string[]) : [...names];
+  return { ...settings, 'otel-context': { ...own, instrumented: [...listed, 'undici'] } };
+}
+
+/**
+ * Once undici is instrumented, a `traceparent` the code writes itself on a fetch/undici request is
+ * doubled and rejected, including one that `propagation.inject` wrote correctly before. These are
+ * the `no-traceparent-overwrite` reports that only say so; their fixes remove the manual writes.
+ */
+const DOUBLING = new Set(['manualInjection', 'doubledHeader']);
+
+function removeDoubledInjections(inputs: readonly CodemodInput[], results: Map<string, CodemodResult>, settings: Record<string, unknown>, options: CodemodOptions): number {
+  let cleaned = 0;
+  for (const input of inputs) {
+    const current = results.get(input.path)!;
+    const spec = { rules: { 'no-traceparent-overwrite': [] }, applies: (_rule: string, messageId: string | undefined) => DOUBLING.has(messageId ?? ''), todo: false };
+    const { output } = lintFix({ path: input.path, source: current.output }, spec, { parser: options.parser, settings, realPath: true });
+    if (output !== current.output) {
+      results.set(input.path, { ...current, output });
+      cleaned++;
+    }
+  }
+  return cleaned;
+}
+
 function userUndiciState(settings: Settings): 'registered' | 'absent' | undefined {
   const listed = (settings?.['otel-context'] as { instrumented?: unknown } | undefined)?.instrumented;
   if (!Array.isArray(listed)) return undefined;
@@ -78,8 +106,7 @@ function transformProject(inputs: readonly CodemodInput[], options: CodemodOptio
     for (const input of inputs) results.set(input.path, lintFix(input, { rules: { [RULE]: [] } }, { parser: options.parser, settings: injectSettings, realPath: true }));
     return { results, notes: [] };
   }
-  if (options.mode !== undefined && options.mode !== 'project') throw new Error(`propagate-fetch: unknown --mode=${String(options.mode)} (use 'project' or 'inject')`);
-
+  // Any other --mode (another codemod's, in an `all` run) means the default.
   const files = inputs.map((input) => ({ input, registrations: fileInstrumentations(sourceFileOf(input)) }));
   const setupFiles = files.filter((f) => !TEST_FILE.test(f.input.path));
   const project = mergeInstrumentations([
@@ -109,6 +136,8 @@ function transformProject(inputs: readonly CodemodInput[], options: CodemodOptio
     for (const a of attempts) results.set(a.input.path, a.result);
     for (const input of inputs) if (!results.has(input.path)) results.set(input.path, unchanged(input));
     const notes = [`registered UndiciInstrumentation in ${edited.length} setup file(s): it carries the trace context for the ${reported} fetch/undici call(s) in ${callFiles} file(s)`];
+    const cleaned = removeDoubledInjections(inputs, results, withUndici(settings, project.enabled), options);
+    if (cleaned > 0) notes.push(`removed the manual trace-context injections into fetch/undici requests that the undici instrumentation would now double, in ${cleaned} file(s)`);
     return { results, notes: [...notes, ...attempts.flatMap((a) => a.notes)] };
   }
   // Nothing registered: every reported call keeps a TODO marker, and so does a setup that turns undici off.

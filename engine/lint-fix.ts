@@ -22,6 +22,8 @@ export interface LintFixSpec {
   pickSuggestion?: (ruleId: string, messageId: string | undefined, suggestions: readonly Linter.LintSuggestion[]) => number;
   /** Leave a TODO marker for what remains reported (default true). */
   todo?: boolean;
+  /** Which reports to act on at all (default: every report of the rules). */
+  applies?: (ruleId: string, messageId: string | undefined) => boolean;
 }
 
 export interface LintFixOptions {
@@ -90,6 +92,7 @@ export function lintFix(input: CodemodInput, spec: LintFixSpec, options: LintFix
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const edits: Edit[] = [];
     for (const m of messages) {
+      if (spec.applies && !spec.applies(m.ruleId!.slice(PREFIX.length), m.messageId)) continue;
       if (m.fix) {
         edits.push({ range: m.fix.range, text: m.fix.text });
         continue;

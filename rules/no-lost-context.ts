@@ -268,7 +268,7 @@ export default createRule<Options, MessageIds>({
         }
       }
       if (!literal || literal.properties.some((p) => p.type === AST_NODE_TYPES.Property && !p.computed && propertyName(p.key) === key)) return undefined;
-      const carrierVar = holder ? `${holder.name}.${key}` : freeName(send.call, key);
+      const carrierVar = holder ? `${holder.name}.${key}` : freeName(key);
       const statements = (api: Record<string, string>) =>
         holder ? [`${api.propagation}.inject(${api.context}.active(), ${carrierVar});`] : [`const ${carrierVar} = {};`, `${api.propagation}.inject(${api.context}.active(), ${carrierVar});`];
       const anchor = statementInsertion(send.call);
@@ -289,11 +289,11 @@ export default createRule<Options, MessageIds>({
       const options = args.find((a): a is TSESTree.ObjectExpression => a.type === AST_NODE_TYPES.ObjectExpression);
       const fork = send.target === 'fork';
       // Without options: `fork(script)`, `fork(script, [args])`, `spawn(node, [script])` get one appended.
-      const appendable = fork ? args.length === 1 || (args.length === 2 && args[1]!.type === AST_NODE_TYPES.ArrayExpression) : args.length === 2;
+      const appendable = fork ? args.length === 1 || (args.length === 2 && args[1].type === AST_NODE_TYPES.ArrayExpression) : args.length === 2;
       if (!env && !options && !appendable) return undefined;
       const anchor = statementInsertion(send.call);
       if (!anchor) return undefined;
-      const name = freeName(send.call, 'otelEnv');
+      const name = freeName('otelEnv');
       const envEdit: Edit = env
         ? addProperty(env, `...${name}`)
         : options
@@ -373,7 +373,7 @@ export default createRule<Options, MessageIds>({
         const suffix = r.kind === 'queue-processor' ? `.data.${key}` : `.${key}`;
         if (!param) {
           if (r.kind === 'queue-processor') return undefined;
-          const name = freeName(fn, 'otelMessage');
+          const name = freeName('otelMessage');
           const open = sourceCode.getFirstToken(fn, (t) => t.value === '(');
           if (!open) return undefined;
           carrier = `${name}${suffix}`;
@@ -384,7 +384,7 @@ export default createRule<Options, MessageIds>({
           carrier = read.text;
           paramEdit = read.edit;
         } else if (param.type === AST_NODE_TYPES.ObjectPattern && r.kind !== 'queue-processor') {
-          const edit = patternEdit(fn, param, key);
+          const edit = patternEdit(param, key);
           if (!edit) return undefined;
           carrier = key;
           paramEdit = edit;
@@ -417,9 +417,9 @@ export default createRule<Options, MessageIds>({
      * Adds the carrier to a destructured parameter (`({ n }) =>` → `({ n, otelCarrier }) =>`), and to
      * its inline type literal if it has one; a named type cannot be extended here.
      */
-    const patternEdit = (fn: FunctionNode, param: TSESTree.ObjectPattern, key: string): Fix | undefined => {
+    const patternEdit = (param: TSESTree.ObjectPattern, key: string): Fix | undefined => {
       if (param.properties.some((p) => p.type === AST_NODE_TYPES.Property && propertyName(p.key) === key)) return undefined;
-      if (freeName(fn, key) !== key) return undefined;
+      if (isBound(key)) return undefined;
       const annotation = param.typeAnnotation?.typeAnnotation;
       if (annotation && annotation.type !== AST_NODE_TYPES.TSTypeLiteral) return undefined;
       const rest = param.properties.find((p) => p.type === AST_NODE_TYPES.RestElement);
@@ -586,18 +586,17 @@ export default createRule<Options, MessageIds>({
       return undefined;
     };
 
+    // Only the StackContextManager loses them; AsyncLocalStorage and zones follow them.
     const checkScheduled = (call: TSESTree.CallExpression): void => {
+      if (manager !== 'stack') return;
       const scheduled = scheduledCallbacks(call);
       if (!scheduled) return;
-      if (manager === 'stack') {
-        const scope = activeScope(call);
-        if (!scope || scope.kind !== 'span' || scope.await) return;
-        for (const cb of scheduled.callbacks) {
-          const fn = resolveFunction(sourceCode, cb);
-          if (!fn || !uses.activeContextUse(fn)) continue;
-          context.report({ node: cb, messageId: 'callbackLosesContext', data: { manager: MANAGER_NAMES[manager], api: scheduled.api }, fix: bindFix(cb, 'active') });
-        }
-        return;
+      const scope = activeScope(call);
+      if (!scope || scope.kind !== 'span' || scope.await) return;
+      for (const cb of scheduled.callbacks) {
+        const fn = resolveFunction(sourceCode, cb);
+        if (!fn || !uses.activeContextUse(fn)) continue;
+        context.report({ node: cb, messageId: 'callbackLosesContext', data: { manager: MANAGER_NAMES[manager], api: scheduled.api }, fix: bindFix(cb, 'active') });
       }
     };
 
@@ -673,11 +672,19 @@ export default createRule<Options, MessageIds>({
       return undefined;
     };
 
-    /** A name not bound anywhere in the file, to declare at `site`. */
-    const freeName = (_site: TSESTree.Node, base: string): string => {
-      const taken = (name: string) => sourceCode.scopeManager?.scopes.some((s) => s.set.has(name) || s.through.some((r) => r.identifier.name === name)) ?? true;
-      if (!taken(base)) return base;
-      for (let i = 2; ; i++) if (!taken(`${base}${i}`)) return `${base}${i}`;
+    /**
+     * A name bound nowhere in the file and not yet given to another fix of this run (fixes that do
+     * not overlap are applied together, so two sends in one block must not both declare `otelCarrier`).
+     */
+    const givenNames = new Set<string>();
+    const isBound = (name: string): boolean =>
+      sourceCode.scopeManager?.scopes.some((s) => s.set.has(name) || s.through.some((r) => r.identifier.name === name)) ?? true;
+    const freeName = (base: string): string => {
+      const taken = (name: string) => givenNames.has(name) || isBound(name);
+      let name = base;
+      for (let i = 2; taken(name); i++) name = `${base}${i}`;
+      givenNames.add(name);
+      return name;
     };
 
     /**

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import transform, { codemod } from '../../codemods/bind-context.js';
-import { describeCodemodFixtures, fixturesRoot } from '../helpers/codemod-fixtures.js';
+import { describeCodemodFixtures, fixturesRoot, runCodemod } from '../helpers/codemod-fixtures.js';
 import { runFixture, SDK_LINES, type RunResult, type SdkLine } from '../../harness/run-fixture.js';
 import { assertTraceConnected, formatTraceTree, relation, relations } from '../../testing/index.js';
 
@@ -110,6 +110,45 @@ describe.each(SDK_LINES)('codemod bind-context: runtime proof, SDK %s.x', (sdk) 
       c.after(after);
     });
   }
+});
+
+describe('codemod bind-context: several sends in one function', () => {
+  it('gives each send its own carrier variable', () => {
+    const source = `import { Worker, isMainThread, parentPort } from 'node:worker_threads';
+import { trace, context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+const tracer = trace.getTracer('app');
+if (!isMainThread) {
+  parentPort!.on('message', (msg: any) => context.with(propagation.extract(ROOT_CONTEXT, msg.otelCarrier ?? {}), () => tracer.startSpan('task').end()));
+}
+const worker = new Worker(new URL(import.meta.url));
+export function send() {
+  tracer.startActiveSpan('send', (span) => {
+    worker.postMessage({ n: 1 });
+    worker.postMessage({ n: 2 });
+    span.end();
+  });
+}
+`;
+    expect(runCodemod('bind-context', 'send.ts', source).output).toBe(`import { Worker, isMainThread, parentPort } from 'node:worker_threads';
+import { trace, context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+const tracer = trace.getTracer('app');
+if (!isMainThread) {
+  parentPort!.on('message', (msg: any) => context.with(propagation.extract(ROOT_CONTEXT, msg.otelCarrier ?? {}), () => tracer.startSpan('task').end()));
+}
+const worker = new Worker(new URL(import.meta.url));
+export function send() {
+  tracer.startActiveSpan('send', (span) => {
+    const otelCarrier = {};
+    propagation.inject(context.active(), otelCarrier);
+    worker.postMessage({ n: 1, otelCarrier });
+    const otelCarrier2 = {};
+    propagation.inject(context.active(), otelCarrier2);
+    worker.postMessage({ n: 2, otelCarrier: otelCarrier2 });
+    span.end();
+  });
+}
+`);
+  });
 });
 
 describe('codemod bind-context: a boundary across files', () => {

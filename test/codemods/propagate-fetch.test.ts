@@ -85,8 +85,11 @@ sdk.start();
     expect(codemod.transformProject!([{ path: client.path, source: out.output }], { settings }).results.get(client.path)!.output).toBe(out.output);
   });
 
-  it('rejects an unknown mode', () => {
-    expect(() => codemod.transformProject!([{ path: service('src/a.ts'), source: CLIENT }], { mode: 'per-call' })).toThrow(/unknown --mode=per-call/);
+  it('treats another codemod\'s --mode (in an `all` run) as the default', () => {
+    const input = { path: service('src/setup.ts'), source: SETUP + CLIENT };
+    const preload = codemod.transformProject!([input], { mode: 'preload' }).results.get(input.path)!.output;
+    expect(preload).toBe(codemod.transformProject!([input], {}).results.get(input.path)!.output);
+    expect(preload).toContain('new UndiciInstrumentation()');
   });
 
   it('works as a jscodeshift transform (undefined when nothing changes)', () => {

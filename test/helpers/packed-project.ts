@@ -28,14 +28,20 @@ export function packPackage(): PackedPackage {
   return { work, tarball: path.join(work, name), remove: () => rmSync(work, { recursive: true, force: true }) };
 }
 
-/** The environment for commands in a project: no git variables of an outer repository or hook, no husky opt-out. */
+/**
+ * The environment for commands in a project: without the git variables of an outer repository or
+ * hook, without what `npm test` sets for this package (`npm_*` variables, `npm_config_local_prefix`
+ * pointing at this checkout; its node_modules/.bin on the PATH), without a husky opt-out.
+ */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { CI: 'true' };
+  const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith('GIT_') || key === 'HUSKY') continue;
+    if (key.startsWith('GIT_') || /^npm_/i.test(key) || key === 'HUSKY') continue;
     env[key] = value;
   }
-  return { ...env, ...extra };
+  // `npm test` also puts this checkout's node_modules/.bin on the PATH: a project must use its own.
+  env.PATH = (env.PATH ?? '').split(path.delimiter).filter((dir) => !dir.startsWith(path.join(ROOT, 'node_modules'))).join(path.delimiter);
+  return { ...env, CI: 'true', ...extra };
 }
 
 export interface RunOptions {
@@ -158,8 +164,8 @@ export function createProject(packed: PackedPackage, spec: ProjectSpec): TempPro
 export function fileBlocks(markdown: string): Map<string, string> {
   const blocks = new Map<string, string>();
   for (const m of markdown.matchAll(/^```[\w-]*[ \t]+file=(\S+)[^\n]*\n([\s\S]*?)^```$/gm)) {
-    if (blocks.has(m[1]!)) throw new Error(`two blocks for ${m[1]}`);
-    blocks.set(m[1]!, m[2]!);
+    if (blocks.has(m[1])) throw new Error(`two blocks for ${m[1]}`);
+    blocks.set(m[1], m[2]);
   }
   return blocks;
 }

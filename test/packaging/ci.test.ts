@@ -75,12 +75,12 @@ const findings = (results: FileResult[]) => results.flatMap((f) => f.messages.ma
 function expectSarifOfFindings(sarif: SarifLog): void {
   expect(sarif.version).toBe('2.1.0');
   expect(sarif.runs).toHaveLength(1);
-  const { tool, results } = sarif.runs[0]!;
+  const { tool, results } = sarif.runs[0];
   expect(tool.driver.name).toBe('ESLint');
 
   const expected = serial.flatMap((f) => f.messages.map((m) => ({ file: rel(f.filePath), ruleId: m.ruleId, line: m.line, column: m.column, text: m.message })));
   const actual = results.map((res) => {
-    const loc = res.locations[0]!.physicalLocation;
+    const loc = res.locations[0].physicalLocation;
     return { file: path.relative(app.dir, new URL(loc.artifactLocation.uri).pathname), ruleId: res.ruleId, line: loc.region.startLine, column: loc.region.startColumn, text: res.message.text };
   });
   const key = (x: { file: string; line: number; column: number; ruleId: string | null }) => `${x.file}:${x.line}:${x.column}:${x.ruleId}`;
@@ -90,7 +90,7 @@ function expectSarifOfFindings(sarif: SarifLog): void {
   const ruleIds = tool.driver.rules.map((rule) => rule.id);
   expect(new Set(ruleIds)).toEqual(new Set(expected.map((e) => e.ruleId)));
   expect(ruleIds).toHaveLength(new Set(ruleIds).size);
-  for (const res of results) expect(tool.driver.rules[res.ruleIndex]!.id).toBe(res.ruleId);
+  for (const res of results) expect(tool.driver.rules[res.ruleIndex].id).toBe(res.ruleId);
   for (const rule of tool.driver.rules) {
     expect(rule.helpUri).toMatch(new RegExp(`/docs/rules/${rule.id.replace('otel-context/', '')}\\.md$`));
     expect(rule.shortDescription?.text).toBeTruthy();
@@ -117,7 +117,7 @@ describe('packaging: ESLint in CI (docs/ci.md) from the npm pack tarball', () =>
   it('the documented config lints with type information and reports the sample patterns', () => {
     const all = findings(serial);
     for (const [file, rule] of REQUIRED) expect(all.some((f) => f.startsWith(`${file} `) && f.endsWith(` ${rule}`)), `${file} ${rule} in\n${all.join('\n')}`).toBe(true);
-    expect(all.every((f) => f.split(' ')[2]!.startsWith('otel-context/')), all.join('\n')).toBe(true);
+    expect(all.every((f) => f.split(' ')[2].startsWith('otel-context/')), all.join('\n')).toBe(true);
     // A connected file and the tracing setup stay clean.
     expect(all.filter((f) => f.startsWith('src/health.ts ') || f.startsWith('src/instrumentation.ts '))).toEqual([]);
     // no-bare-fetch in src/inventory.ts needs the setup in src/instrumentation.ts: the program, not the file.
@@ -136,7 +136,7 @@ describe('packaging: ESLint in CI (docs/ci.md) from the npm pack tarball', () =>
 
   it('the example workflow: checkout, setup-node, npm ci, ESLint to SARIF, upload-sarif; its ESLint step writes SARIF 2.1.0 with the rules and the findings', () => {
     const workflow = parseYaml(readFileSync(path.join(ROOT, WORKFLOW), 'utf8')) as Workflow;
-    const lint = workflow.jobs.lint!;
+    const lint = workflow.jobs.lint;
     expect(lint.permissions).toMatchObject({ 'security-events': 'write', contents: 'read' });
     const uses = lint.steps.map((s) => s.uses?.split('@')[0] ?? s.run?.split(' ').slice(0, 2).join(' '));
     expect(uses.slice(0, 3)).toEqual(['actions/checkout', 'actions/setup-node', 'npm ci']);
@@ -158,7 +158,7 @@ describe('packaging: ESLint in CI (docs/ci.md) from the npm pack tarball', () =>
     app.reset('HEAD');
     const workflow = parseYaml(readFileSync(path.join(ROOT, WORKFLOW), 'utf8')) as Workflow;
     // The optional codemod job, every step after `npm ci`: prints the diff, fills the summary, writes no source.
-    const preview = workflow.jobs['codemod-preview']!;
+    const preview = workflow.jobs['codemod-preview'];
     const runs = preview.steps.filter((s) => s.run && s.run !== 'npm ci').map((s) => s.run!);
     expect(runs.some((r) => r.includes('npx otel-context-codemod all src --dry'))).toBe(true);
     const summary = path.join(packed.work, 'step-summary.md');

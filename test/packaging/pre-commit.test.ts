@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   cleanEnv,
@@ -150,7 +150,7 @@ describe('packaging: lint on commit (docs/pre-commit.md) from the npm pack tarba
       devDependencies: [PACKAGE, 'eslint@10', 'typescript@~6.0.3', 'typescript-eslint@8', '@types/node@20', 'husky@9', 'lint-staged@16'],
     });
     base = app.head();
-    bareFetch = messagePattern(installedRuleMessages(app, 'no-bare-fetch').bareFetch!);
+    bareFetch = messagePattern(installedRuleMessages(app, 'no-bare-fetch').bareFetch);
   }, 600_000);
 
   afterAll(() => {
@@ -190,10 +190,10 @@ describe('packaging: lint on commit (docs/pre-commit.md) from the npm pack tarba
       expect(ids).toEqual(manifest.map((h) => h.id));
       const [lint, codemod] = manifest;
       expect(lint).toMatchObject({ id: 'otel-context-lint', language: 'node', entry: 'eslint --max-warnings=0', files: '\\.(c|m)?[jt]sx?$', pass_filenames: true });
-      expect(lint!.stages).toBeUndefined();
+      expect(lint.stages).toBeUndefined();
       expect(codemod).toMatchObject({ id: 'otel-context-codemod-dry', language: 'node', entry: 'otel-context-codemod all --dry', stages: ['manual'], verbose: true });
-      expect(codemod!.additional_dependencies).toEqual(lint!.additional_dependencies);
-      const files = new RegExp(lint!.files);
+      expect(codemod.additional_dependencies).toEqual(lint.additional_dependencies);
+      const files = new RegExp(lint.files);
       for (const f of ['a.ts', 'a.tsx', 'a.mts', 'a.cts', 'a.js', 'a.jsx', 'a.mjs', 'a.cjs']) expect(f).toMatch(files);
       for (const f of ['a.json', 'a.md', 'a.tsbuildinfo', 'a.yml']) expect(f).not.toMatch(files);
     });
@@ -213,7 +213,7 @@ describe('packaging: lint on commit (docs/pre-commit.md) from the npm pack tarba
       const files = app.git('diff', '--cached', '--name-only').split('\n').filter((f) => f && new RegExp(hook.files).test(f));
       expect(files).toEqual(['src/inventory.ts']);
       const [cmd, ...args] = hook.entry.split(/\s+/);
-      const r = app.run(cmd!, [...args, ...files], { env: { PATH: `${app.path('node_modules/.bin')}${path.delimiter}${process.env.PATH}` } });
+      const r = app.run(cmd, [...args, ...files], { env: { PATH: `${app.path('node_modules/.bin')}${path.delimiter}${cleanEnv().PATH}` } });
       expect(r.status).toBe(1);
       expect(r.stdout).toMatch(bareFetch);
     });
@@ -238,6 +238,19 @@ describe('packaging: lint on commit (docs/pre-commit.md) from the npm pack tarba
       expectCommitted(ok, setup);
       expect(ok.output).toMatch(/otel-context \(eslint\)\.+Passed/);
     }, 600_000);
+
+    it('without the project\'s dependencies installed the hook fails loudly: ESLint resolves the config\'s imports from the project', (ctx) => {
+      if (missing) return reportGap(ctx, 'the hook in a project without node_modules');
+      renameSync(app.path('node_modules'), app.path('.node_modules.off'));
+      try {
+        const r = app.run('pre-commit', ['run', 'otel-context-lint', '--files', 'src/health.ts'], { env: preCommitEnv() });
+        expect(r.status, r.stdout + r.stderr).not.toBe(0);
+        expect(r.stdout).toMatch(/otel-context \(eslint\)\.+Failed/);
+        expect(r.stdout).toMatch(/Cannot find package 'typescript-eslint' imported from \S*eslint\.config\.mjs/);
+      } finally {
+        renameSync(app.path('.node_modules.off'), app.path('node_modules'));
+      }
+    });
 
     it('the manual-stage codemod hook prints the --dry diff and writes nothing', (ctx) => {
       if (missing) return reportGap(ctx, 'the manual-stage codemod hook');

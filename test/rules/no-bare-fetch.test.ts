@@ -50,6 +50,15 @@ new NodeSDK({ instrumentations }).start();
 ${CALL}`,
       filename: HTTP_ONLY,
     },
+    // An instrumentation class of unknown origin in the list may instrument fetch.
+    {
+      code: `import { NodeSDK } from '@opentelemetry/sdk-node';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { OutboundInstrumentation } from '@acme/telemetry';
+new NodeSDK({ instrumentations: [new HttpInstrumentation(), new OutboundInstrumentation()] }).start();
+${CALL}`,
+      filename: HTTP_ONLY,
+    },
     // The setting says undici is instrumented.
     { code: HTTP_SETUP + CALL, filename: HTTP_ONLY, settings: { 'otel-context': { instrumented: ['http', 'undici'] } } },
     // Browser code: a web tracer provider.

@@ -233,6 +233,23 @@ export function request(id: string) {
     span.end();
   });
 }`,
+    // Child processes: a `fork` the file also sends messages to (the message is the channel), a
+    // top-level `process.env` branch with no fork of this file, and a spawned tool that is not a
+    // Node script of this project.
+    `import { fork, spawn } from 'node:child_process';
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('app');
+if (process.env.DEBUG) {
+  tracer.startSpan('debug').end();
+}
+export function run() {
+  tracer.startActiveSpan('run', (span) => {
+    const child = fork(new URL('./child.js', import.meta.url));
+    child.send({ job: 1 });
+    spawn('ffmpeg', ['-i', 'in.mp4', 'out.webm']);
+    span.end();
+  });
+}`,
     // A file that uses no tracing at all.
     `import { Worker } from 'node:worker_threads';
 const worker = new Worker(new URL(import.meta.url));
@@ -627,6 +644,116 @@ export function run(child = fork(__filename)) {
     const otelCarrier = {};
     propagation.inject(context.active(), otelCarrier);
     job.send({ id: 1, otelCarrier });
+    span.end();
+  });
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    // A forked child that works at startup from its environment: TRACEPARENT and friends, the
+    // specification's environment carrier, on both sides. Each send's suggestion declares its own
+    // variable, as the codemod applies them together.
+    {
+      code: `import { fork, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('app');
+if (process.env.CHILD_JOB === '1') {
+  tracer.startActiveSpan('child-job', (span) => span.end());
+}
+export function run() {
+  tracer.startActiveSpan('request', (span) => {
+    fork(fileURLToPath(import.meta.url));
+    spawn(process.execPath, [fileURLToPath(import.meta.url)], { stdio: 'inherit' });
+    span.end();
+  });
+}`,
+      errors: [
+        {
+          messageId: 'receiverWithoutContext',
+          data: { what: 'child process code', unit: 'child process' },
+          line: 5,
+          column: 5,
+          endLine: 5,
+          endColumn: 34,
+          suggestions: [
+            {
+              messageId: 'suggestExtract',
+              data: { carrier: 'process.env' },
+              output: `import { fork, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { trace, context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+const tracer = trace.getTracer('app');
+if (process.env.CHILD_JOB === '1') {
+  context.with(propagation.extract(ROOT_CONTEXT, process.env, { get: (carrier, key) => carrier[key.toUpperCase()], keys: (carrier) => Object.keys(carrier) }), () => {
+    tracer.startActiveSpan('child-job', (span) => span.end());
+  });
+}
+export function run() {
+  tracer.startActiveSpan('request', (span) => {
+    fork(fileURLToPath(import.meta.url));
+    spawn(process.execPath, [fileURLToPath(import.meta.url)], { stdio: 'inherit' });
+    span.end();
+  });
+}`,
+            },
+          ],
+        },
+        {
+          messageId: 'messageWithoutContext',
+          data: { what: 'This child process environment', where: 'a child process', partner: '' },
+          line: 10,
+          column: 5,
+          endLine: 10,
+          endColumn: 41,
+          suggestions: [
+            {
+              messageId: 'suggestInject',
+              data: { key: 'TRACEPARENT' },
+              output: `import { fork, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { trace, context, propagation } from '@opentelemetry/api';
+const tracer = trace.getTracer('app');
+if (process.env.CHILD_JOB === '1') {
+  tracer.startActiveSpan('child-job', (span) => span.end());
+}
+export function run() {
+  tracer.startActiveSpan('request', (span) => {
+    const otelEnv: Record<string, string> = {};
+    propagation.inject(context.active(), otelEnv, { set: (carrier, key, value) => { carrier[key.toUpperCase()] = value; } });
+    fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, ...otelEnv } });
+    spawn(process.execPath, [fileURLToPath(import.meta.url)], { stdio: 'inherit' });
+    span.end();
+  });
+}`,
+            },
+          ],
+        },
+        {
+          messageId: 'messageWithoutContext',
+          line: 11,
+          column: 5,
+          endLine: 11,
+          endColumn: 84,
+          suggestions: [
+            {
+              messageId: 'suggestInject',
+              data: { key: 'TRACEPARENT' },
+              output: `import { fork, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { trace, context, propagation } from '@opentelemetry/api';
+const tracer = trace.getTracer('app');
+if (process.env.CHILD_JOB === '1') {
+  tracer.startActiveSpan('child-job', (span) => span.end());
+}
+export function run() {
+  tracer.startActiveSpan('request', (span) => {
+    fork(fileURLToPath(import.meta.url));
+    const otelEnv2: Record<string, string> = {};
+    propagation.inject(context.active(), otelEnv2, { set: (carrier, key, value) => { carrier[key.toUpperCase()] = value; } });
+    spawn(process.execPath, [fileURLToPath(import.meta.url)], { stdio: 'inherit', env: { ...process.env, ...otelEnv2 } });
     span.end();
   });
 }`,

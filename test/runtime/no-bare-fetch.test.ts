@@ -1,7 +1,7 @@
 // Runtime proofs for no-bare-fetch / propagate-fetch (DESIGN.md §6), on both SDK lines: each
 // codemod input shows the disconnect (CheckStock starts a new trace), each output is connected
 // with the intended parent links, and the fixtures the rule accepts run connected as they are.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -50,6 +50,40 @@ describe.concurrent.each(SDK_LINES)('SDK %s.x', (sdk) => {
         expectChildOfClient(after.spans, undiciClient);
       });
     }
+  });
+
+  describe('propagate-fetch removes the manual injections its registration would double', () => {
+    it('register-with-manual-inject: before, the bare call is a new root and the injected one a child; after, both hang under undici client spans with one traceparent each', async () => {
+      const before = await run(pair('register-with-manual-inject', 'input'), { sdk });
+      expect(before.received[0]).toBeNull();
+      expect(before.received[1]).toMatch(W3C);
+      expect(checkStockRelations(before.spans)).toEqual(['new-root', 'child']);
+
+      const after = await run(pair('register-with-manual-inject', 'output'), { sdk });
+      expect(after.received).toHaveLength(2);
+      for (const r of after.received) expect(r).toMatch(W3C);
+      expectChildOfClient(after.spans, undiciClient);
+      expect(after.spans.filter((s) => s.name === 'CheckStock')).toHaveLength(2);
+    });
+
+    it('...which the registration alone would have broken: the injected call\'s header is doubled', async () => {
+      const text = readFileSync(pair('register-with-manual-inject', 'input'), 'utf8').replace(
+        'new HttpInstrumentation()]',
+        "new HttpInstrumentation(), new (await import('@opentelemetry/instrumentation-undici')).UndiciInstrumentation()]",
+      );
+      const file = path.join(ROOT, '.runtime-tmp', `register-only-${sdk}.ts`);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, text);
+      try {
+        const registeredOnly = await run(file, { sdk });
+        // the bare call now hangs under its undici client span; the injected one is rejected
+        expect(registeredOnly.received[0]).toMatch(W3C);
+        expect(registeredOnly.received[1]).toMatch(/^00-[0-9a-f-]+, 00-[0-9a-f-]+$/);
+        expect(checkStockRelations(registeredOnly.spans)).toEqual(['other-parent', 'new-root']);
+      } finally {
+        rmSync(file, { force: true });
+      }
+    });
   });
 
   describe('propagate-fetch --mode=inject, where no undici instrumentation runs (http only)', () => {
@@ -106,7 +140,7 @@ describe('the rule agrees with the runtime', () => {
     unmarkedReports(['no-bare-fetch'], path.basename(file), readFileSync(file, 'utf8'), { 'otel-context': { instrumented, ...options } }).map((m) => m.messageId);
 
   it('reports the bare fetch of every project-mode input, and nothing in its output', () => {
-    for (const { name } of PROJECT_PAIRS) {
+    for (const name of [...PROJECT_PAIRS.map((p) => p.name), 'register-with-manual-inject']) {
       expect(lint(pair(name, 'input'), ['http']), name).toEqual(['bareFetch']);
       expect(unmarkedReports(['no-bare-fetch'], `${name}.output.ts`, readFileSync(pair(name, 'output'), 'utf8')), name).toEqual([]);
     }
