@@ -93,22 +93,34 @@ function leftRunning(call: TSESTree.CallExpression): boolean {
   return parent.type === AST_NODE_TYPES.ExpressionStatement || (parent.type === AST_NODE_TYPES.UnaryExpression && parent.operator === 'void');
 }
 
+/** What a function is, once per function: most calls go to functions that are neither. */
+const shapes = new WeakMap<FunctionNode, 'timer-loop' | 'async-loop' | null>();
+function loopShape(sourceCode: SourceCode, fn: FunctionNode): 'timer-loop' | 'async-loop' | null {
+  let shape = shapes.get(fn);
+  if (shape === undefined) {
+    shape = reschedulesItself(sourceCode, fn) ? 'timer-loop' : loopsForever(sourceCode, fn) ? 'async-loop' : null;
+    shapes.set(fn, shape);
+  }
+  return shape;
+}
+
 export function longLivedWork(sourceCode: SourceCode, call: TSESTree.CallExpression): LongLivedWork | undefined {
-  if (isGlobalCall(sourceCode, call, ['setInterval'])) {
-    const work = call.arguments[0] && resolveFunction(sourceCode, call.arguments[0]);
-    return work ? { kind: 'interval', work, start: call.arguments[0], wrap: 'callback' } : undefined;
-  }
-  if (isGlobalCall(sourceCode, call, ['setTimeout', 'setImmediate'])) {
-    const work = call.arguments[0] && resolveFunction(sourceCode, call.arguments[0]);
+  const callee = call.callee;
+  if (callee.type === AST_NODE_TYPES.Identifier && (callee.name === 'setInterval' || callee.name === 'setTimeout' || callee.name === 'setImmediate')) {
+    const arg = call.arguments[0];
+    if (!arg || findVariable(sourceCode, callee)) return undefined;
+    const work = resolveFunction(sourceCode, arg);
+    if (!work) return undefined;
+    if (callee.name === 'setInterval') return { kind: 'interval', work, start: arg, wrap: 'callback' };
     // Only the first scheduling, not the one inside the loop itself.
-    if (!work || !reschedulesItself(sourceCode, work) || isInside(call, work)) return undefined;
-    return { kind: 'timer-loop', work, start: call.arguments[0], wrap: 'callback' };
+    if (loopShape(sourceCode, work) !== 'timer-loop' || isInside(call, work)) return undefined;
+    return { kind: 'timer-loop', work, start: arg, wrap: 'callback' };
   }
-  const work = resolveFunction(sourceCode, call.callee);
-  if (!work || isInside(call, work) || !leftRunning(call)) return undefined;
-  if (reschedulesItself(sourceCode, work)) return { kind: 'timer-loop', work, start: call, wrap: 'call' };
-  if (loopsForever(sourceCode, work)) return { kind: 'async-loop', work, start: call, wrap: 'call' };
-  return undefined;
+  if (!leftRunning(call)) return undefined;
+  const work = resolveFunction(sourceCode, callee);
+  if (!work || isInside(call, work)) return undefined;
+  const shape = loopShape(sourceCode, work);
+  return shape ? { kind: shape, work, start: call, wrap: 'call' } : undefined;
 }
 
 const isInside = (node: TSESTree.Node, fn: TSESTree.Node): boolean => node.range[0] >= fn.range[0] && node.range[1] <= fn.range[1];

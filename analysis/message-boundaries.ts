@@ -5,7 +5,7 @@ import { findVariable } from './resolve-otel-symbol.js';
 import { moduleExportRefs, type ModuleExportRefs } from './module-export-ref.js';
 import { unwrapExpression, valueOrigin } from './value-origin.js';
 import { isFunctionNode, resolveFunction, type CodeUnit, type FunctionNode } from './active-context-use.js';
-import { calledMethodName } from './span-start-call.js';
+import { asSpanStartCall, calledMethodName, rootOption, type SpanStartCall } from './span-start-call.js';
 import { workerModule, type WorkerModule } from './worker-module.js';
 import { walk } from './ast-walk.js';
 import { declaredTypes } from './declared-type.js';
@@ -70,6 +70,8 @@ export interface BoundaryAnalysis {
   receivers(): readonly MessageReceiver[];
   /** Receivers in this file that a same-file sender points at: piscina task exports, workerpool methods, `workerData` readers. */
   pairedReceivers(send: MessageSend): readonly MessageReceiver[];
+  /** A worker entry's spans started at its top level, from no context (see `startupSpans`). */
+  startupSpans(): readonly SpanStartCall[];
   /** The file imports one of the boundary modules (or a configured one). */
   readonly relevant: boolean;
 }
@@ -222,10 +224,12 @@ export function boundaryAnalysis(sourceCode: SourceCode, resolver: OtelResolver,
   };
 
   let registered: MessageReceiver[] | undefined;
+  let makesWorkers = false;
   const receivers = (): readonly MessageReceiver[] => {
     if (registered) return registered;
     registered = [];
     const visit = (n: TSESTree.Node): void => {
+      if (n.type === AST_NODE_TYPES.NewExpression && refs.isExport(n.callee, WORKER_THREADS, 'Worker')) makesWorkers = true;
       if (n.type === AST_NODE_TYPES.CallExpression) {
         const method = calledMethodName(n);
         if (method && LISTEN.has(method) && n.callee.type === AST_NODE_TYPES.MemberExpression && stringOf(n.arguments[0]) === 'message') {
@@ -242,7 +246,30 @@ export function boundaryAnalysis(sourceCode: SourceCode, resolver: OtelResolver,
       }
     };
     walk(sourceCode, sourceCode.ast, visit);
+    // A worker entry of its own (it reads `workerData` and starts no workers): its readers are receivers.
+    if (!makesWorkers) registered.push(...workerDataReaders());
     return registered;
+  };
+
+  /**
+   * A worker entry's top-level spans (outside any function) when its top level reads `workerData`:
+   * the worker's work at startup, with no context unless one is extracted there.
+   */
+  const startupSpans = (): readonly SpanStartCall[] => {
+    receivers();
+    if (makesWorkers) return [];
+    let readsWorkerData = false;
+    let restores = false;
+    const starts: SpanStartCall[] = [];
+    walk(sourceCode, sourceCode.ast, (n) => {
+      if (isFunctionNode(n)) return 'skip';
+      if (n.type === AST_NODE_TYPES.Identifier && n.parent.type !== AST_NODE_TYPES.ImportSpecifier && refs.isExport(n, WORKER_THREADS, 'workerData')) readsWorkerData = true;
+      if (n.type !== AST_NODE_TYPES.CallExpression) return;
+      if (resolver.isApiCall(n, 'propagation', 'extract') || resolver.isApiCall(n, 'context', 'with')) restores = true;
+      const start = asSpanStartCall(resolver, n);
+      if (start && !start.context && rootOption(sourceCode, start.options) === 'child') starts.push(start);
+    });
+    return readsWorkerData && !restores ? starts : [];
   };
 
   const pairedReceivers = (s: MessageSend): readonly MessageReceiver[] => {
@@ -316,7 +343,7 @@ export function boundaryAnalysis(sourceCode: SourceCode, resolver: OtelResolver,
     return out;
   };
 
-  return { send, receivers, pairedReceivers, relevant };
+  return { send, receivers, pairedReceivers, startupSpans, relevant };
 }
 
 /** `export default function`, `export function name`, `export const name = () => ...`, `export { fn as name }`. */

@@ -31,7 +31,7 @@ export const EXPECTED_LINT_PARSE_ERRORS = ['syntax-error.ts', 'garbage-text.ts',
 
 /**
  * Fills `<dir>/odd` with fixtures/robustness plus what cannot be stored in git usefully: an empty
- * file, a 256 KiB single-line file, an unreadable file (mode 000), a file reached through a link, a
+ * file, a single-line file of about 256 KiB, an unreadable file (mode 000), a file reached through a link, a
  * symlink loop, and a link leaving the given paths (to `outsideDir`, which must exist).
  */
 export function makeOddTree(dir, outsideDir) {
@@ -39,10 +39,11 @@ export function makeOddTree(dir, outsideDir) {
   mkdirSync(odd, { recursive: true });
   cpSync(oddFixtures, odd, { recursive: true, filter: (src) => !src.endsWith('README.md') });
   writeFileSync(path.join(odd, 'empty.ts'), '');
-  const call = "tracer.startSpan('x').end(); ";
+  // A minified-style line: 256 KiB of data around one function the rules report.
+  const data = Array.from({ length: 20_000 }, (_, i) => (i * 7919) % 10007).join(',');
   writeFileSync(
     path.join(odd, 'long-line.ts'),
-    `import { trace } from '@opentelemetry/api'; const tracer = trace.getTracer('long'); export function f() { const s = tracer.startSpan('long'); ${call.repeat(Math.ceil(256 * 1024 / call.length))}fetch('http://x.invalid/', { headers: { traceparent: 'x' } }); s.end(); }\n`,
+    `import { trace } from '@opentelemetry/api'; const tracer = trace.getTracer('long'); export const table = [${data}]; export async function f() { const s = tracer.startSpan('long'); await fetch('http://x.invalid/', { headers: { traceparent: 'x' } }); s.end(); } export const blob = '${'x'.repeat(128 * 1024)}';\n`,
   );
   writeFileSync(path.join(odd, 'unreadable.ts'), "import { trace } from '@opentelemetry/api';\nexport const span = trace.getTracer('u').startSpan('u');\n");
   chmodSync(path.join(odd, 'unreadable.ts'), 0o000);

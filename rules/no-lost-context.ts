@@ -13,7 +13,7 @@ import { boundaryAnalysis, type MessageReceiver, type MessageSend, type QueueCli
 import { moduleTracing } from '../analysis/worker-module.js';
 import { emitsInside, emitterLifetime, listenerRegistration, type ListenerRegistration } from '../analysis/emitter-listener.js';
 import { moduleExportRefs } from '../analysis/module-export-ref.js';
-import { calledMethodName } from '../analysis/span-start-call.js';
+import { calledMethodName, type SpanStartCall } from '../analysis/span-start-call.js';
 import { unwrapExpression, singleInitializer } from '../analysis/value-origin.js';
 import { walk } from '../analysis/ast-walk.js';
 import { lazyStarter, longLivedWork } from '../analysis/long-lived-work.js';
@@ -324,6 +324,27 @@ export default createRule<Options, MessageIds>({
         messageId: 'receiverWithoutContext',
         data: RECEIVER_LABELS[r.kind],
         suggest: fix ? [{ messageId: 'suggestExtract', data: { carrier: fix.carrier }, fix: fix.fix }] : [],
+      });
+    };
+
+    /** A span a worker starts at its top level: give it the context extracted from `workerData` as its parent. */
+    const checkStartupSpan = (start: SpanStartCall, key: string): void => {
+      const local = workerDataName();
+      const fix = local
+        ? withApi(start.node, ['propagation', 'ROOT_CONTEXT'], (api) => (fixer) => {
+            const parent = `${api.propagation}.extract(${api.ROOT_CONTEXT}, ${local}.${key} ?? {})`;
+            const [name] = start.node.arguments;
+            if (start.method === 'startSpan') {
+              return [start.options ? fixer.insertTextAfter(start.options, `, ${parent}`) : fixer.insertTextAfter(name, `, {}, ${parent}`)];
+            }
+            return [fixer.insertTextBefore(start.callback!, start.options ? `${parent}, ` : `{}, ${parent}, `)];
+          })
+        : undefined;
+      context.report({
+        node: start.node,
+        messageId: 'receiverWithoutContext',
+        data: RECEIVER_LABELS['worker-data'],
+        suggest: fix ? [{ messageId: 'suggestExtract', data: { carrier: `${local}.${key}` }, fix }] : [],
       });
     };
 
@@ -771,6 +792,7 @@ export default createRule<Options, MessageIds>({
         const key = keysInUse.size === 1 ? [...keysInUse][0] : CARRIER_KEY;
         for (const send of sends) checkSend(send, key);
         for (const r of receiversToCheck.values()) checkReceiver(r, key);
+        if (boundaries.relevant) for (const start of boundaries.startupSpans()) checkStartupSpan(start, key);
       },
     };
   },

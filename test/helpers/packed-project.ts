@@ -30,13 +30,14 @@ export function packPackage(): PackedPackage {
 
 /**
  * The environment for commands in a project: without the git variables of an outer repository or
- * hook, without what `npm test` sets for this package (`npm_*` variables, `npm_config_local_prefix`
- * pointing at this checkout; its node_modules/.bin on the PATH), without a husky opt-out.
+ * hook, without what `npm test` sets for this package (the lower-case `npm_*` variables, among them
+ * `npm_config_local_prefix` pointing at this checkout; its node_modules/.bin on the PATH), and
+ * without a husky opt-out.
  */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith('GIT_') || /^npm_/i.test(key) || key === 'HUSKY') continue;
+    if (key.startsWith('GIT_') || key.startsWith('npm_') || key === 'HUSKY') continue;
     env[key] = value;
   }
   // `npm test` also puts this checkout's node_modules/.bin on the PATH: a project must use its own.

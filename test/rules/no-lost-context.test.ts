@@ -195,6 +195,13 @@ parentPort!.on('message', (msg: any) => tracer.startSpan('linked', { links: [{ c
 parentPort!.on('message', (msg: any) => tracer.startSpan('explicit', {}, propagation.extract(ROOT_CONTEXT, msg.carrier)).end());
 parentPort!.on('message', (msg: any) => console.log(msg));
 process.on('message', (msg) => console.log(msg));`,
+    // A worker entry that extracts the context at its top level.
+    `import { workerData } from 'node:worker_threads';
+import { context, propagation, trace, ROOT_CONTEXT } from '@opentelemetry/api';
+const tracer = trace.getTracer('worker');
+context.with(propagation.extract(ROOT_CONTEXT, workerData.carrier), () => {
+  tracer.startActiveSpan('work', (span) => span.end());
+});`,
     // Intervals: started at boot, cleared within the request, starting no span, or deliberately in the root context.
     `import { trace, context, ROOT_CONTEXT } from '@opentelemetry/api';
 const tracer = trace.getTracer('app');
@@ -1042,6 +1049,99 @@ parentPort?.on('message', ({ width, height, otelCarrier }) => context.with(propa
     span.end();
   });
 }));`,
+            },
+          ],
+        },
+      ],
+    },
+    // A worker entry of its own: spans started at its top level, and a function reading `workerData`.
+    {
+      code: `import { parentPort, workerData } from 'node:worker_threads';
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('pricing-worker');
+const { sku } = workerData as { sku: string };
+const span = tracer.startSpan('ComputePrice');
+tracer.startActiveSpan('Validate', { attributes: { sku } }, (s) => s.end());
+parentPort!.postMessage(1);
+span.end();`,
+      errors: [
+        {
+          messageId: 'receiverWithoutContext',
+          data: { what: 'worker code reading `workerData`', unit: 'worker' },
+          line: 5,
+          column: 14,
+          endLine: 5,
+          endColumn: 46,
+          suggestions: [
+            {
+              messageId: 'suggestExtract',
+              data: { carrier: 'workerData.otelCarrier' },
+              output: `import { parentPort, workerData } from 'node:worker_threads';
+import { trace, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+const tracer = trace.getTracer('pricing-worker');
+const { sku } = workerData as { sku: string };
+const span = tracer.startSpan('ComputePrice', {}, propagation.extract(ROOT_CONTEXT, workerData.otelCarrier ?? {}));
+tracer.startActiveSpan('Validate', { attributes: { sku } }, (s) => s.end());
+parentPort!.postMessage(1);
+span.end();`,
+            },
+          ],
+        },
+        {
+          messageId: 'receiverWithoutContext',
+          line: 6,
+          column: 1,
+          endLine: 6,
+          endColumn: 76,
+          suggestions: [
+            {
+              messageId: 'suggestExtract',
+              output: `import { parentPort, workerData } from 'node:worker_threads';
+import { trace, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+const tracer = trace.getTracer('pricing-worker');
+const { sku } = workerData as { sku: string };
+const span = tracer.startSpan('ComputePrice');
+tracer.startActiveSpan('Validate', { attributes: { sku } }, propagation.extract(ROOT_CONTEXT, workerData.otelCarrier ?? {}), (s) => s.end());
+parentPort!.postMessage(1);
+span.end();`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      code: `import { workerData } from 'node:worker_threads';
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('worker');
+async function run(): Promise<void> {
+  await tracer.startActiveSpan('work', async (span) => {
+    span.setAttribute('n', workerData.n);
+    span.end();
+  });
+}
+void run();`,
+      errors: [
+        {
+          messageId: 'receiverWithoutContext',
+          line: 4,
+          column: 1,
+          endLine: 4,
+          endColumn: 19,
+          suggestions: [
+            {
+              messageId: 'suggestExtract',
+              output: `import { workerData } from 'node:worker_threads';
+import { trace, context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+const tracer = trace.getTracer('worker');
+async function run(): Promise<void> {
+  return context.with(propagation.extract(ROOT_CONTEXT, workerData.otelCarrier ?? {}), async () => {
+    await tracer.startActiveSpan('work', async (span) => {
+      span.setAttribute('n', workerData.n);
+      span.end();
+    });
+  });
+}
+void run();`,
             },
           ],
         },
