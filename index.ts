@@ -1,7 +1,7 @@
 import type { TSESLint } from '@typescript-eslint/utils';
 import { rules } from './rules/index.js';
 import { packageInfo } from './analysis/package-info.js';
-import type { ConfigName, OtelContextRuleDocs } from './analysis/create-rule.js';
+import type { ConfigName } from './analysis/create-rule.js';
 
 const NAMESPACE = 'otel-context';
 
@@ -16,7 +16,7 @@ interface Plugin {
 /** The rule ids a config turns on: `strict` is every rule, `recommended` those whose docs say so. */
 export function rulesFor(config: ConfigName): string[] {
   return Object.entries(rules)
-    .filter(([, rule]) => config === 'strict' || (rule.meta.docs as OtelContextRuleDocs | undefined)?.recommended === 'recommended')
+    .filter(([, rule]) => config === 'strict' || rule.meta.docs?.recommended === 'recommended')
     .map(([id]) => id)
     .sort();
 }
@@ -33,7 +33,7 @@ for (const config of ['recommended', 'strict'] as const) {
     plugins: { [NAMESPACE]: plugin as unknown as TSESLint.FlatConfig.Plugin },
     rules: Object.fromEntries(
       rulesFor(config).map((id) => {
-        const strictOptions = (rules[id].meta.docs as OtelContextRuleDocs | undefined)?.strictOptions;
+        const strictOptions = rules[id].meta.docs?.strictOptions;
         return [`${NAMESPACE}/${id}`, config === 'strict' && strictOptions ? ['error', ...strictOptions] : 'error'];
       }),
     ),

@@ -1,5 +1,6 @@
+import { parserServices } from './parser-services.js';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES, ESLintUtils } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import ts from 'typescript';
 import { findVariable } from './resolve-otel-symbol.js';
 import { outboundCallOf, type OutboundCall } from './outbound-http-calls.js';
@@ -104,7 +105,7 @@ export function headersValues(context: AnyContext, call: OutboundCall): TSESTree
 /** `Headers`/`Map` carriers take no properties: `propagation.inject` needs a setter that calls `set`. */
 export function carrierKind(context: AnyContext, carrier: TSESTree.Node, depth = 0): CarrierKind | undefined {
   const c = unwrap(carrier);
-  const services = ESLintUtils.getParserServices(context, true);
+  const services = parserServices(context);
   if (services.program) {
     const tsNode = services.esTreeNodeToTSNodeMap.get(c);
     const type = tsNode ? services.program.getTypeChecker().getTypeAtLocation(tsNode) : undefined;

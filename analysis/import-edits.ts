@@ -1,5 +1,5 @@
-import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import type { TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
 import { collectModuleBindings, requiredModule } from './otel-imports.js';
 
 /** A named export a fix needs in scope, e.g. `{ module: '@opentelemetry/api', name: 'context' }`. */
@@ -24,7 +24,7 @@ export const importKey = (i: NeededImport): string => `${i.module}#${i.name}`;
  */
 export function planImports(sourceCode: Readonly<TSESLint.SourceCode>, needed: readonly NeededImport[]): ImportPlan | undefined {
   const program = sourceCode.ast;
-  const moduleScope = sourceCode.scopeManager?.globalScope?.childScopes.find((s) => s.type === 'module') ?? sourceCode.scopeManager?.globalScope;
+  const moduleScope = sourceCode.scopeManager?.globalScope?.childScopes.find((s) => s.type === TSESLint.Scope.ScopeType.module) ?? sourceCode.scopeManager?.globalScope;
   const taken = (name: string): boolean => !!moduleScope?.set.has(name) || !!sourceCode.scopeManager?.globalScope?.set.has(name);
   const refs = new Map<string, string>();
   const additions = new Map<string, string[]>();

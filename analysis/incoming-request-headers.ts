@@ -1,5 +1,6 @@
+import { parserServices } from './parser-services.js';
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES, ESLintUtils, TSESLint } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
 import { findVariable } from './resolve-otel-symbol.js';
 import { constInit, outboundCallOf } from './outbound-http-calls.js';
 import { isTraceHeaderName, staticName } from './trace-headers.js';
@@ -75,7 +76,7 @@ function requestRoot(context: AnyContext, obj: TSESTree.Node): boolean {
 
 /** With types, a parameter typed as a server request (`IncomingMessage`, express `Request`, ...) outside response callbacks. */
 function typedRequest(context: AnyContext, id: TSESTree.Identifier): boolean {
-  const services = ESLintUtils.getParserServices(context, true);
+  const services = parserServices(context);
   if (!services.program) return false;
   const def = findVariable(context.sourceCode, id)?.defs[0];
   if (def?.type !== TSESLint.Scope.DefinitionType.Parameter) return false;

@@ -1,5 +1,6 @@
+import { parserServices } from './parser-services.js';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES, ESLintUtils } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import ts from 'typescript';
 import { apiReferences } from './api-import-fix.js';
 import { findVariable } from './resolve-otel-symbol.js';
@@ -127,7 +128,7 @@ function inputIsNotRequest(context: AnyContext, input: TSESTree.Node | undefined
   if (i.type === AST_NODE_TYPES.Literal || i.type === AST_NODE_TYPES.TemplateLiteral) return true;
   if (i.type === AST_NODE_TYPES.BinaryExpression && i.operator === '+') return true;
   if (i.type === AST_NODE_TYPES.NewExpression && i.callee.type === AST_NODE_TYPES.Identifier && i.callee.name === 'URL') return true;
-  const services = ESLintUtils.getParserServices(context, true);
+  const services = parserServices(context);
   if (services.program) {
     const tsNode = services.esTreeNodeToTSNodeMap.get(i);
     const type = services.program.getTypeChecker().getTypeAtLocation(tsNode);

@@ -1,5 +1,5 @@
+import { parserServices } from './parser-services.js';
 import type { TSESLint } from '@typescript-eslint/utils';
-import { ESLintUtils } from '@typescript-eslint/utils';
 import ts from 'typescript';
 import { readSettings } from './settings.js';
 import {
@@ -46,7 +46,7 @@ export function instrumentationView(context: AnyContext): InstrumentationView {
     const listed = settings.instrumented;
     view = { source: 'setting', state: (name) => (ALIASES[name].some((a) => listed.has(a)) ? 'registered' : 'absent') };
   } else {
-    const services = ESLintUtils.getParserServices(context, true);
+    const services = parserServices(context);
     const program = services.program ?? undefined;
     let registrations: InstrumentationRegistrations | undefined;
     const get = (): InstrumentationRegistrations => {

@@ -1,5 +1,6 @@
+import { parserServices } from './parser-services.js';
 import type { TSESLint, TSESTree, ParserServicesWithTypeInformation } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES, ESLintUtils } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import ts from 'typescript';
 import { collectModuleBindings, type ModuleBindings } from './otel-imports.js';
 import { findVariable } from './resolve-otel-symbol.js';
@@ -242,7 +243,7 @@ function plausibleCallee(sourceCode: SourceCode, node: TSESTree.CallExpression):
 
 export function outboundCallOf(context: AnyContext, node: TSESTree.CallExpression): OutboundCall | undefined {
   if (!plausibleCallee(context.sourceCode, node)) return undefined;
-  const services = ESLintUtils.getParserServices(context, true);
+  const services = parserServices(context);
   if (services.program) {
     const typed = typedOutbound(services, node);
     if (typed !== 'unresolved') return typed;

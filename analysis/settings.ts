@@ -29,7 +29,7 @@ const cache = new WeakMap<object, ResolvedSettings>();
 
 export function readSettings(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>): ResolvedSettings {
   const raw = (context.settings as Record<string, unknown> | undefined)?.['otel-context'];
-  const key = (raw && typeof raw === 'object' ? raw : context.settings) as object;
+  const key = (raw && typeof raw === 'object' ? raw : context.settings);
   const hit = cache.get(key);
   if (hit) return hit;
   const s = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;

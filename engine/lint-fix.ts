@@ -1,5 +1,5 @@
 import { Linter } from 'eslint';
-import type { ESLint, Rule, SourceCode } from 'eslint';
+import type { ESLint, SourceCode } from 'eslint';
 import * as tsParser from '@typescript-eslint/parser';
 import path from 'node:path';
 import { CodemodParseError, type CodemodInput, type CodemodResult, type CodemodTodo, type ParserName } from './types.js';
@@ -55,7 +55,7 @@ function languageOptions(filePath: string, parser: ParserName): Linter.LanguageO
   return {
     ecmaVersion: 'latest',
     sourceType,
-    parser: tsParser as unknown as Linter.Parser,
+    parser: tsParser,
     parserOptions: { ecmaFeatures: { jsx: parser === 'tsx' } },
   };
 }
@@ -86,7 +86,9 @@ export function lintFix(input: CodemodInput, spec: LintFixSpec, options: LintFix
     return { messages: messages.filter((m) => m.ruleId?.startsWith(PREFIX)), fatal };
   };
 
-  let { messages, fatal } = verify(text);
+  const first = verify(text);
+  let messages = first.messages;
+  const fatal = first.fatal;
   if (fatal) throw new CodemodParseError(input.path, fatal.line, fatal.column, fatal.message);
 
   for (let pass = 0; pass < MAX_PASSES; pass++) {
@@ -117,7 +119,7 @@ export function lintFix(input: CodemodInput, spec: LintFixSpec, options: LintFix
 
   const todos: CodemodTodo[] = [];
   if (spec.todo !== false && messages.length > 0) {
-    const sourceCode = linter.getSourceCode() as SourceCode;
+    const sourceCode = linter.getSourceCode();
     const markerEdits: Edit[] = [];
     const seenLines = new Set<number>();
     const reported: { m: Linter.LintMessage; offset: number }[] = [];
@@ -147,7 +149,7 @@ export function lintFix(input: CodemodInput, spec: LintFixSpec, options: LintFix
 }
 
 function docsUrl(ruleId: string): string {
-  const rule = plugin.rules?.[ruleId.slice(PREFIX.length)] as Rule.RuleModule | undefined;
+  const rule = plugin.rules?.[ruleId.slice(PREFIX.length)];
   return rule?.meta?.docs?.url ?? '';
 }
 
@@ -164,11 +166,11 @@ function todoMarker(sourceCode: SourceCode, m: Linter.LintMessage, ruleId: strin
   const prevLineStart = sourceCode.text.lastIndexOf('\n', lineStart - 2) + 1;
   const previousLine = lineStart > 0 ? sourceCode.text.slice(prevLineStart, lineStart) : '';
   const present = previousLine.includes(`${TODO_TAG}: ${ruleId}`) || sourceCode.text.slice(lineStart, start).includes(`${TODO_TAG}: ${ruleId}`);
-  const firstLine = m.message.split('\n')[0]!.replace(/\*\//g, '* /');
+  const firstLine = m.message.split('\n')[0].replace(/\*\//g, '* /');
   const body = `${TODO_TAG}: ${ruleId}: ${firstLine} See ${docsUrl(ruleId)}`;
   const before = sourceCode.text.slice(lineStart, start);
   // A line start inside a multi-line token (template literal) cannot take a line comment.
-  const insideToken = sourceCode.ast.tokens.some((t) => t.range![0] < lineStart && t.range![1] > lineStart);
+  const insideToken = sourceCode.ast.tokens.some((t) => t.range[0] < lineStart && t.range[1] > lineStart);
   if (/^\s*$/.test(before) && !insideToken) {
     return { edit: { range: [lineStart, lineStart], text: `${before}// ${body}\n` }, present };
   }

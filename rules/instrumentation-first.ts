@@ -111,7 +111,6 @@ export default createRule<Options, MessageIds>({
     },
     hasSuggestions: true,
     schema: [],
-    defaultOptions: [],
     messages: {
       importedBeforeSetup:
         '`{{module}}` is loaded before the tracing setup on line {{line}}, so its instrumentation never patches it: no {{module}} spans, and an app built from it keeps none even if it is loaded again. Load the tracing setup first.',

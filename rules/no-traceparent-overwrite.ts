@@ -44,7 +44,6 @@ export default createRule<Options, MessageIds>({
     fixable: 'code',
     hasSuggestions: true,
     schema: [],
-    defaultOptions: [],
     messages: {
       doubledHeader:
         'The undici instrumentation adds its own `traceparent` to the one set here, so the server receives two comma-joined values, rejects them and starts a new trace. Remove this header: the instrumentation already propagates the context.',

@@ -117,7 +117,6 @@ export default createRule<Options, MessageIds>({
     hasSuggestions: true,
     fixable: 'code',
     schema: [],
-    defaultOptions: [],
     messages: {
       noContextManager:
         'This tracer provider is made global without a context manager, so `context.active()` is always the root context: every span starts a new trace and `startActiveSpan`/`context.with` parent nothing. Register one with `context.setGlobalContextManager(new AsyncLocalStorageContextManager())`, or start the SDK with `NodeSDK`.',

@@ -31,7 +31,7 @@ export function discoverFixtures(codemodId: string): FixtureCase[] {
     .map((m) => {
       const inputPath = path.join(dir, m[0]);
       const outputPath = path.join(dir, `${m[1]}.output.${m[2]}`);
-      return { name: m[1]!, inputPath, outputPath, input: readFileSync(inputPath, 'utf8'), output: readFileSync(outputPath, 'utf8') };
+      return { name: m[1], inputPath, outputPath, input: readFileSync(inputPath, 'utf8'), output: readFileSync(outputPath, 'utf8') };
     });
 }
 

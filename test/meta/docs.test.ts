@@ -4,7 +4,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rules } from '../../rules/index.js';
 import { codemods } from '../../codemods/index.js';
-// @ts-expect-error -- plain ESM script without type declarations
 import { staleFiles } from '../../scripts/generate-docs.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
