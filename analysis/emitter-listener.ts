@@ -62,7 +62,10 @@ export function emitterLifetime(sourceCode: SourceCode, emitter: TSESTree.Node, 
   const def = v?.defs[0];
   if (!def) return 'unknown';
   if (def.type === TSESLint.Scope.DefinitionType.Parameter) return inside(def.node) ? 'inside' : 'parameter';
-  return inside(def.name) ? 'inside' : 'outlives';
+  if (inside(def.name)) return 'inside';
+  // `let client; ... client = createClient()` in the scope, before the registration: made inside it.
+  const madeInside = v.references.some((r) => r.isWrite() && inside(r.identifier) && r.identifier.range[0] < n.range[0]);
+  return madeInside ? 'inside' : 'outlives';
 }
 
 /**

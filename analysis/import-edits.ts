@@ -47,6 +47,10 @@ export function planImports(sourceCode: Readonly<TSESLint.SourceCode>, needed: r
     (s): s is TSESTree.VariableDeclaration => s.type === AST_NODE_TYPES.VariableDeclaration && s.declarations.some((d) => requiredModule(d.init) !== undefined),
   );
   const useRequire = imports.length === 0 && (requires.length > 0 || sourceCode.ast.sourceType === 'script');
+  // New statements quote their module as the file's last import or require does.
+  const lastRequire = requires.at(-1)?.declarations.find((d) => requiredModule(d.init) !== undefined)?.init;
+  const quotedBy = useRequire ? sourceCode.getText(lastRequire ?? program).match(/require\(\s*(["'])/)?.[1] : imports.at(-1)?.source.raw[0];
+  const q = quotedBy === '"' ? '"' : "'";
   return {
     refs,
     fixes(fixer) {
@@ -64,9 +68,9 @@ export function planImports(sourceCode: Readonly<TSESLint.SourceCode>, needed: r
         } else if (existingRequire && existingRequire.id.type === AST_NODE_TYPES.ObjectPattern) {
           out.push(fixer.insertTextAfter(existingRequire.id.properties.at(-1)!, `, ${names.join(', ')}`));
         } else if (useRequire) {
-          newStatements.push(`const { ${names.join(', ')} } = require('${module}');`);
+          newStatements.push(`const { ${names.join(', ')} } = require(${q}${module}${q});`);
         } else {
-          newStatements.push(`import { ${names.join(', ')} } from '${module}';`);
+          newStatements.push(`import { ${names.join(', ')} } from ${q}${module}${q};`);
         }
       }
       if (newStatements.length > 0) {

@@ -4,6 +4,7 @@ import { AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
 import { findVariable } from './resolve-otel-symbol.js';
 import { constInit, outboundCallOf } from './outbound-http-calls.js';
 import { isTraceHeaderName, staticName } from './trace-headers.js';
+import { isIncomingHeadersParameter } from './incoming-headers-type.js';
 
 /**
  * Answers "is this the headers object of the request this server is handling" and "does this read
@@ -11,7 +12,8 @@ import { isTraceHeaderName, staticName } from './trace-headers.js';
  * or middleware registration (`app.get(path, handler)`, `router.use(...)`, `fastify.post(...)`,
  * `server.on('request', ...)`), or one whose parameters read `(req, res)`; with type information,
  * any `IncomingMessage` that is not a client response. Koa's `ctx.headers`/`ctx.request.headers`
- * and Hono's `c.req.header()`/`c.req.raw.headers` count too.
+ * and Hono's `c.req.header()`/`c.req.raw.headers` count too, and so does a parameter declared as
+ * `IncomingHttpHeaders` (a helper handed `req.headers`).
  */
 export type IncomingHeadersKind = 'record' | 'fetch-headers';
 
@@ -109,7 +111,8 @@ export function incomingHeaders(context: AnyContext, expr: TSESTree.Node, depth 
         : undefined;
     }
     const init = constInit(context.sourceCode, e);
-    return init ? incomingHeaders(context, init, depth + 1) : undefined;
+    if (init) return incomingHeaders(context, init, depth + 1);
+    return isIncomingHeadersParameter(context, e) ? 'record' : undefined;
   }
   if (e.type === AST_NODE_TYPES.MemberExpression && !e.computed && e.property.type === AST_NODE_TYPES.Identifier) {
     const prop = e.property.name;
@@ -128,9 +131,19 @@ export function incomingHeaders(context: AnyContext, expr: TSESTree.Node, depth 
   return undefined;
 }
 
-/** The trace header `expr` reads from the incoming request (`req.headers.traceparent`, `req.get('traceparent')`), or undefined. */
+/**
+ * The trace header `expr` reads from the incoming request (`req.headers.traceparent`,
+ * `req.get('traceparent')`), also through what keeps its value (`String(h.traceparent ?? '')`,
+ * `` `${h.traceparent}` ``, `h.traceparent?.toString()`), or undefined.
+ */
 export function incomingTraceHeaderRead(context: AnyContext, expr: TSESTree.Node, depth = 0): string | undefined {
   const e = unwrap(expr);
+  const kept = keptValue(e);
+  // Both step into a sub-expression, so they need no depth limit.
+  if (kept) return incomingTraceHeaderRead(context, kept, depth);
+  if (e.type === AST_NODE_TYPES.ConditionalExpression) {
+    return incomingTraceHeaderRead(context, e.consequent, depth) ?? incomingTraceHeaderRead(context, e.alternate, depth);
+  }
   if (e.type === AST_NODE_TYPES.Identifier && depth < 3) {
     const def = findVariable(context.sourceCode, e)?.defs[0];
     // `const { traceparent } = req.headers`
@@ -155,5 +168,16 @@ export function incomingTraceHeaderRead(context: AnyContext, expr: TSESTree.Node
     // fetch `Headers#get` on the incoming request's headers
     if (method === 'get' && incomingHeaders(context, e.callee.object)) return name;
   }
+  return undefined;
+}
+
+/** The value an expression passes on unchanged but for its form: `String(x)`, `x ?? ''`, `x || ''`, `` `${x}` ``, `x.toString()`, `x?.y`. */
+function keptValue(e: TSESTree.Node): TSESTree.Node | undefined {
+  if (e.type === AST_NODE_TYPES.ChainExpression) return e.expression;
+  if (e.type === AST_NODE_TYPES.LogicalExpression && (e.operator === '??' || e.operator === '||')) return e.left;
+  if (e.type === AST_NODE_TYPES.TemplateLiteral && e.expressions.length === 1 && e.quasis.every((q) => q.value.cooked === '')) return e.expressions[0];
+  if (e.type !== AST_NODE_TYPES.CallExpression) return undefined;
+  if (e.callee.type === AST_NODE_TYPES.Identifier && e.callee.name === 'String' && e.arguments.length === 1) return e.arguments[0];
+  if (e.callee.type === AST_NODE_TYPES.MemberExpression && !e.callee.computed && e.arguments.length === 0 && staticName(e.callee.property) === 'toString') return e.callee.object;
   return undefined;
 }

@@ -19,7 +19,8 @@ import { asSpanStartCall, calledMethodName, type SpanStartCall } from './span-st
  *   `trace.setSpan(...)` whose result is discarded (it activates nothing). Returning it,
  *   storing it, passing it on, or reading `spanContext()` may activate or link it somewhere this
  *   analysis cannot see; activating it around a block of code is a deliberate boundary;
- * - no `span.end()` may have run before this point: an `end()` in an earlier statement of an
+ * - it is ended somewhere (a span that nothing ends is abandoned, not a parent), and
+ *   no `span.end()` may have run before this point: an `end()` in an earlier statement of an
  *   enclosing block means the span was ended (the later span is a sequential sibling, so the search
  *   goes on to earlier spans); an `end()` inside an event-listener callback (`res.on('finish', ...)`)
  *   runs later; one in a branch that returns or throws does not reach this point; any other earlier
@@ -216,6 +217,8 @@ function judge(sourceCode: SourceCode, resolver: OtelResolver, decl: SpanDeclara
     if (use === 'escape') return 'unknown';
     if (use === 'end') ends.push(outermost(ref.identifier).parent!.parent as TSESTree.CallExpression);
   }
+  // A span nothing ever ends is abandoned, not evidently the parent of what follows it.
+  if (ends.length === 0) return 'unknown';
   let ambiguous = false;
   for (const end of ends) {
     if (end.range[0] >= at.range[0]) continue;

@@ -14,7 +14,9 @@ import { unwrapExpression } from './value-origin.js';
  * is read without being called (`span.end.bind(span)`), or when a nested function ends it
  * (`res.on('finish', () => span.end())`, `.finally(() => span.end())`). Calling the span's own
  * methods, testing it, and putting it into a context with `trace.setSpan` keep it here; the last
- * one escapes too when `contextEndsSpans` says this file ends spans it reads back from a context.
+ * one escapes too when `contextEndsSpans` says this file ends spans it reads back from a context,
+ * or when that context itself leaves the function (returned, yielded, stored): whoever receives it
+ * reads the span back and ends it (`return trace.setSpan(ctx, span)` in a span factory).
  */
 export interface SpanOwnership {
   /** `span.end()` calls made by the function that owns the span, in source order. */
@@ -59,8 +61,52 @@ export function endCallOf(node: TSESTree.Node): TSESTree.CallExpression | undefi
 
 type Use = 'end' | 'keeps' | 'escapes';
 
+const STORING_METHODS = new Set(['set', 'push', 'unshift', 'add']);
+
+/**
+ * Does the value of `expr` (a context holding the span) leave the function: returned, yielded,
+ * stored in an object, array, member or collection, directly or through local variables?
+ * Handing it to a call (`context.with(ctx, fn)`, `helper(ctx)`) keeps it here.
+ */
+function valueLeaves(sourceCode: Readonly<TSESLint.SourceCode>, expr: TSESTree.Node, depth = 0): boolean {
+  const node = outermost(expr);
+  const parent = node.parent;
+  if (!parent || depth > 3) return false;
+  switch (parent.type) {
+    case AST_NODE_TYPES.ReturnStatement:
+    case AST_NODE_TYPES.YieldExpression:
+    case AST_NODE_TYPES.Property:
+    case AST_NODE_TYPES.ArrayExpression:
+      return true;
+    case AST_NODE_TYPES.ArrowFunctionExpression:
+      return parent.body === node;
+    case AST_NODE_TYPES.ConditionalExpression:
+      return parent.test !== node && valueLeaves(sourceCode, parent, depth + 1);
+    case AST_NODE_TYPES.LogicalExpression:
+      return valueLeaves(sourceCode, parent, depth + 1);
+    case AST_NODE_TYPES.CallExpression: {
+      const callee = parent.callee;
+      return parent.arguments.includes(node as TSESTree.Expression) && callee.type === AST_NODE_TYPES.MemberExpression && memberName(callee) !== undefined && STORING_METHODS.has(memberName(callee)!);
+    }
+    case AST_NODE_TYPES.AssignmentExpression:
+      if (parent.right !== node) return false;
+      return parent.left.type === AST_NODE_TYPES.Identifier ? variableLeaves(sourceCode, findVariable(sourceCode, parent.left), parent, depth) : true;
+    case AST_NODE_TYPES.VariableDeclarator:
+      return parent.init === node && parent.id.type === AST_NODE_TYPES.Identifier && variableLeaves(sourceCode, findVariable(sourceCode, parent.id), parent, depth);
+    default:
+      return false;
+  }
+}
+
+function variableLeaves(sourceCode: Readonly<TSESLint.SourceCode>, variable: TSESLint.Scope.Variable | undefined, site: TSESTree.Node, depth: number): boolean {
+  if (!variable) return false;
+  // A variable of an outer function or of the module is read by code this function does not run.
+  if (variable.scope.variableScope.block !== owningFunction(site)) return true;
+  return variable.references.some((ref) => ref.isRead() && ref.isValueReference && valueLeaves(sourceCode, ref.identifier, depth + 1));
+}
+
 /** How one read of the span uses it. */
-function useOf(resolver: OtelResolver, id: TSESTree.Identifier, contextEndsSpans: boolean): Use {
+function useOf(sourceCode: Readonly<TSESLint.SourceCode>, resolver: OtelResolver, id: TSESTree.Identifier, contextEndsSpans: boolean): Use {
   const node = outermost(id);
   const parent = node.parent!;
   switch (parent.type) {
@@ -70,7 +116,7 @@ function useOf(resolver: OtelResolver, id: TSESTree.Identifier, contextEndsSpans
       // A computed key we cannot read may be `'end'`.
       return parent.computed && memberName(parent) === undefined ? 'escapes' : 'keeps';
     case AST_NODE_TYPES.CallExpression:
-      return !contextEndsSpans && parent.callee !== node && resolver.isApiCall(parent, 'trace', 'setSpan') ? 'keeps' : 'escapes';
+      return !contextEndsSpans && parent.callee !== node && resolver.isApiCall(parent, 'trace', 'setSpan') && !valueLeaves(sourceCode, parent) ? 'keeps' : 'escapes';
     case AST_NODE_TYPES.IfStatement:
     case AST_NODE_TYPES.WhileStatement:
     case AST_NODE_TYPES.DoWhileStatement:
@@ -99,7 +145,7 @@ function isValueDiscardedOrTested(expr: TSESTree.Expression): boolean {
  * Classifies every use of the span bound to `variable`, owned by `owner` (the function that
  * started it, or the `startActiveSpan` callback whose parameter it is).
  */
-export function spanOwnership(resolver: OtelResolver, variable: TSESLint.Scope.Variable, owner: TSESTree.Node, contextEndsSpans: boolean): SpanOwnership {
+export function spanOwnership(sourceCode: Readonly<TSESLint.SourceCode>, resolver: OtelResolver, variable: TSESLint.Scope.Variable, owner: TSESTree.Node, contextEndsSpans: boolean): SpanOwnership {
   const ends: TSESTree.CallExpression[] = [];
   for (const ref of variable.references) {
     if (ref.init) continue;
@@ -107,7 +153,7 @@ export function spanOwnership(resolver: OtelResolver, variable: TSESLint.Scope.V
     // A type position (`typeof span`) reads nothing at run time.
     if (!ref.isValueReference) continue;
     const id = ref.identifier as TSESTree.Identifier;
-    const use = useOf(resolver, id, contextEndsSpans);
+    const use = useOf(sourceCode, resolver, id, contextEndsSpans);
     if (use === 'escapes') return { ends, escape: id };
     if (use === 'end') {
       // An end() in a nested function runs whenever that function runs: ownership moved there.

@@ -37,6 +37,15 @@ export function setupEvidenceInText(text: string): GlobalSetupEvidence {
   };
 }
 
+/**
+ * The code relies on the active context: `startActiveSpan`, `context.with`/`bind`, or
+ * instrumentations (which parent their spans to the active one). Code that passes every parent
+ * explicitly, or only inspects a provider, runs the same with or without a context manager.
+ */
+export function reliesOnActiveContext(text: string): boolean {
+  return /\bstartActiveSpan\b|\bcontext\s*\.\s*(?:with|bind)\s*\(|\bregisterInstrumentations\b|\bnew\s+\w*Instrumentation\b/.test(text);
+}
+
 const evidenceCache = new WeakMap<ts.SourceFile, GlobalSetupEvidence>();
 
 /** Per source file, cached as long as the file object lives (one program's version of it). */

@@ -136,16 +136,21 @@ export function readJson(file) {
 
 /**
  * The lint variants the benchmark compares; each adds its rules to the trivial baseline rule. Every
- * variant loads the same plugins (ours and typescript-eslint's, so that the corpus's
- * `eslint-disable` comments name known rules), so only the rules that are on differ.
+ * variant loads the same plugins (ours, typescript-eslint's so that the corpus's `eslint-disable`
+ * comments name known rules, and the bench's own), so only the rules that are on differ.
  */
 export const LINT_VARIANTS = {
   // One trivial core rule: ESLint does the per-file work every rule pays for, and nothing more.
   baseline: "{ 'no-debugger': 'error' }",
+  // What any typed rule pays before it asks anything: the TypeScript checker (binding every file of
+  // the program). typescript-eslint builds the program for every typed run, the checker only on demand.
+  checker: "{ 'no-debugger': 'error', 'bench/create-checker': 'error' }",
   strict: "{ 'no-debugger': 'error', ...plugin.configs.strict.rules }",
   recommended: "{ 'no-debugger': 'error', ...plugin.configs.recommended.rules }",
   // The peer anchor: typescript-eslint's most used typed rule, alone.
   nfp: "{ 'no-debugger': 'error', '@typescript-eslint/no-floating-promises': 'error' }",
+  // Our plugin added to a config that already has a typed rule (so already has a checker).
+  'nfp+strict': "{ 'no-debugger': 'error', '@typescript-eslint/no-floating-promises': 'error', ...plugin.configs.strict.rules }",
 };
 
 /**
@@ -166,13 +171,25 @@ export function writeLintConfig(dir, variant, { typed, pluginPath = path.join(re
 import tsPlugin from '@typescript-eslint/eslint-plugin';
 import plugin from ${JSON.stringify(pluginUrl)};
 
+const bench = {
+  rules: {
+    'create-checker': {
+      meta: { type: 'problem', schema: [] },
+      create(context) {
+        context.sourceCode.parserServices?.program?.getTypeChecker();
+        return {};
+      },
+    },
+  },
+};
+
 export default [
   { ignores: ['eslint.*.mjs'] },
   {
     files: ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'],
     languageOptions: { parser, parserOptions: ${parserOptions} },
     linterOptions: { reportUnusedDisableDirectives: 'off' },
-    plugins: { 'otel-context': plugin, '@typescript-eslint': tsPlugin },
+    plugins: { 'otel-context': plugin, '@typescript-eslint': tsPlugin, bench },
     rules: ${rules},
   },
 ];

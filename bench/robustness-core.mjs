@@ -3,7 +3,7 @@
 // (ESLint, runCodemods, the codemods, the rules, the parser) is passed in, so each caller decides
 // what it tests.
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -125,9 +125,20 @@ export async function lintEach(eslint, files, { cwd, onProgress } = {}) {
 /**
  * Runs a codemod list over `dir` twice: once writing (forced), then dry. Checks that no file
  * crashed a codemod, that only expected files failed to parse, that every written file parses
- * again, and that the second run changes nothing. `parse(file, text)` throws on a parse error.
+ * again and kept its BOM and CRLF line endings, and that the second run changes nothing.
+ * `parse(file, text)` throws on a parse error.
  */
 export async function codemodTwice({ runCodemods, codemods, dir, parse, expectedUnparsable = [] }) {
+  const endings = new Map();
+  for (const file of sourceFiles(dir)) {
+    try {
+      const bytes = readFileSync(file);
+      const text = bytes.toString('utf8');
+      endings.set(realpathSync(file), { bom: bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf, crlf: text.includes('\r\n') && !/(^|[^\r])\n/.test(text) });
+    } catch {
+      // unreadable: the run reports it
+    }
+  }
   const first = await runCodemods({ codemods, paths: ['.'], cwd: dir, force: true });
   const problems = [];
   for (const f of first.files) {
@@ -139,6 +150,10 @@ export async function codemodTwice({ runCodemods, codemods, dir, parse, expected
   let parsedOutputs = 0;
   for (const f of first.files.filter((x) => x.status === 'changed')) {
     const text = readFileSync(f.absolutePath, 'utf8');
+    const was = endings.get(realpathSync(f.absolutePath));
+    if (was?.bom && text.charCodeAt(0) !== 0xfeff) problems.push({ kind: 'corrupt', path: f.path, message: 'the UTF-8 BOM was lost' });
+    if (was && !was.bom && text.charCodeAt(0) === 0xfeff) problems.push({ kind: 'corrupt', path: f.path, message: 'a BOM was added' });
+    if (was?.crlf && /(^|[^\r])\n/.test(text)) problems.push({ kind: 'corrupt', path: f.path, message: 'a CRLF file now has LF line endings' });
     try {
       parse(f.absolutePath, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
       parsedOutputs++;

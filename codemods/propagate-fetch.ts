@@ -231,7 +231,11 @@ function listEdit(text: string, site: SetupSite): SiteEdit {
     }
     return { range: [last.end, last.end], text: (ref) => `, ${entry(ref)}` };
   }
-  if (list) return { range: [list.getStart(), list.end], text: (ref) => `[${list.getText()}, ${entry(ref)}]` };
+  if (list) {
+    // `{ instrumentations }`: the shorthand property needs its name back
+    const key = ts.isShorthandPropertyAssignment(list.parent) ? `${list.getText()}: ` : '';
+    return { range: [list.getStart(), list.end], text: (ref) => `${key}[${list.getText()}, ${entry(ref)}]` };
+  }
   const options = site.options;
   if (options) {
     const last = options.properties.at(-1);

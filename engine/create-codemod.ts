@@ -1,15 +1,22 @@
 import type { Codemod, CodemodInput, CodemodOptions, CodemodResult } from './types.js';
-import { lintFix, type LintFixSpec } from './lint-fix.js';
+import { lintFix, type LintFixOptions, type LintFixSpec } from './lint-fix.js';
 
-/** A per-file codemod that applies the given rules' fixes and suggestions (see `lint-fix`). */
-export function createLintCodemod(meta: { id: string; description: string }, spec: LintFixSpec | ((options: CodemodOptions) => LintFixSpec)): Codemod {
+/**
+ * A per-file codemod that applies the given rules' fixes and suggestions (see `lint-fix`).
+ * `lintOptions.realPath` lints each file under its own path, for rules that read it.
+ */
+export function createLintCodemod(
+  meta: { id: string; description: string },
+  spec: LintFixSpec | ((options: CodemodOptions) => LintFixSpec),
+  lintOptions: Pick<LintFixOptions, 'realPath'> = {},
+): Codemod {
   return {
     id: meta.id,
     description: meta.description,
     rules: Object.keys(typeof spec === 'function' ? spec({}) : spec.rules),
     transformFile(input: CodemodInput, options: CodemodOptions): CodemodResult {
       const resolved = typeof spec === 'function' ? spec(options) : spec;
-      return lintFix(input, resolved, { parser: options.parser, settings: options.settings as Record<string, unknown> | undefined });
+      return lintFix(input, resolved, { parser: options.parser, settings: options.settings as Record<string, unknown> | undefined, ...lintOptions });
     },
   };
 }

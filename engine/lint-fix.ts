@@ -4,6 +4,9 @@ import * as tsParser from '@typescript-eslint/parser';
 import path from 'node:path';
 import { CodemodParseError, type CodemodInput, type CodemodResult, type CodemodTodo, type ParserName } from './types.js';
 import { applyEdits, type Edit } from './apply-edits.js';
+import { parserFor } from './parser-choice.js';
+
+export { parserFor };
 import { rules } from '../rules/index.js';
 
 /**
@@ -39,12 +42,6 @@ const TODO_TAG = 'TODO(otel-context)';
 
 const plugin: ESLint.Plugin = { rules: rules as unknown as ESLint.Plugin['rules'] };
 
-export function parserFor(filePath: string, forced?: ParserName): ParserName {
-  if (forced) return forced;
-  const ext = path.extname(filePath).toLowerCase();
-  if (ext === '.tsx' || ext === '.jsx' || ext === '.js') return 'tsx';
-  return 'ts';
-}
 
 function languageOptions(filePath: string, parser: ParserName): Linter.LanguageOptions {
   const ext = path.extname(filePath).toLowerCase();

@@ -7,6 +7,20 @@ import { lineMap, unifiedDiff } from './diff.js';
 import { uncommittedChanges } from './git.js';
 import { writeFileAtomic } from './write-atomic.js';
 import { existsSync } from 'node:fs';
+import { parse } from '@typescript-eslint/typescript-estree';
+import { parserFor } from './parser-choice.js';
+import { CodemodParseError } from './types.js';
+
+/** The parse error of `text`, as the codemods' parser for this file would report it, or undefined. */
+function parseProblem(file: string, text: string, forced: ParserName | undefined): CodemodParseError | undefined {
+  try {
+    parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, { jsx: parserFor(file, forced) !== 'ts', loc: false, range: false });
+    return undefined;
+  } catch (error) {
+    const e = error as { message?: string; lineNumber?: number; column?: number };
+    return new CodemodParseError(file, e.lineNumber, e.column, e.message ?? String(error));
+  }
+}
 
 /** The package.json that governs files in `dir`, or undefined. */
 function nearestPackageJson(dir: string): string | undefined {
@@ -286,6 +300,16 @@ export async function runCodemods(options: RunOptions): Promise<RunSummary> {
     inputs.push(w);
     return w;
   };
+
+  // Per-file codemods parse every file and report what does not parse. Cross-file codemods read
+  // only the files they need, so a run of those alone checks the others here: a file that cannot
+  // be parsed is an error, never "unchanged".
+  if (!codemods.some((c) => c.transformFile && !c.transformProject)) {
+    for (const w of active()) {
+      const error = parseProblem(w.report.absolutePath, w.text, options.parser);
+      if (error) fail(w, codemods[0], error);
+    }
+  }
 
   for (const [codemodIndex, codemod] of codemods.entries()) {
     const step = { phase: 'transform' as const, codemod: codemod.id, codemodIndex, codemodCount: codemods.length };

@@ -7,8 +7,10 @@ import { instrumentationView } from '../analysis/instrumentation-state.js';
 import { TEST_FILE } from '../analysis/instrumentation-registrations.js';
 import { headersValues, readsOf, unwrap } from '../analysis/header-carriers.js';
 import { mayCallOutbound, outboundCallOf, type OutboundCall } from '../analysis/outbound-http-calls.js';
-import { staticName, isTraceHeaderName } from '../analysis/trace-headers.js';
+import { staticName } from '../analysis/trace-headers.js';
+import { carriesCurrentContext } from '../analysis/written-trace-header.js';
 import { injectContextFix } from '../analysis/inject-context-fix.js';
+import { inBrowserCallback, isClientModule, isRelativeUrl } from '../analysis/browser-code.js';
 
 export type Options = [{ httpClients?: boolean }];
 export type MessageIds = 'bareFetch' | 'bareHttpClient' | 'injectContext';
@@ -60,9 +62,9 @@ export default createRule<Options, MessageIds>({
   },
   create(context, [{ httpClients }]) {
     const sourceCode = context.sourceCode;
-    // Cheap first. Client components run in the browser, where undici does not apply; tests call
+    // Cheap first. Client modules run in the browser, where undici does not apply; tests call
     // the services they test, outside any production trace.
-    if (!mayCallOutbound(sourceCode.text) || hasUseClient(sourceCode.ast) || TEST_FILE.test(context.filename)) return {};
+    if (!mayCallOutbound(sourceCode.text) || isClientModule(sourceCode, context.filename) || TEST_FILE.test(context.filename)) return {};
     const settings = readSettings(context);
     const view = instrumentationView(context);
     const resolver = getOtelResolver(context);
@@ -99,15 +101,21 @@ export default createRule<Options, MessageIds>({
           if (v && injectedVariables().has(v)) return true;
           const init = v?.defs[0]?.node.type === AST_NODE_TYPES.VariableDeclarator ? v.defs[0].node.init : null;
           if (init && fromInjected(init, depth + 1)) return true;
-          // `headers.set('traceparent', ...)` on the variable
+          // `headers.set('traceparent', ...)` on the variable, with a value that can be ours
           return readsOf(sourceCode, u).some((r) => {
             const m = r.parent;
-            return m?.type === AST_NODE_TYPES.MemberExpression && m.object === r && m.parent?.type === AST_NODE_TYPES.CallExpression && isTraceHeaderName(staticName(m.parent.arguments[0]));
+            return (
+              m?.type === AST_NODE_TYPES.MemberExpression &&
+              m.object === r &&
+              m.parent?.type === AST_NODE_TYPES.CallExpression &&
+              carriesCurrentContext(context, staticName(m.parent.arguments[0]), m.parent.arguments[1])
+            );
           });
         }
+        // A forwarded or constant `traceparent` is no context of ours: `no-traceparent-overwrite` reports it.
         if (u.type === AST_NODE_TYPES.ObjectExpression) {
           return u.properties.some((p) =>
-            p.type === AST_NODE_TYPES.SpreadElement ? fromInjected(p.argument, depth + 1) : !p.computed && isTraceHeaderName(staticName(p.key)),
+            p.type === AST_NODE_TYPES.SpreadElement ? fromInjected(p.argument, depth + 1) : !p.computed && carriesCurrentContext(context, staticName(p.key), p.value),
           );
         }
         if (u.type === AST_NODE_TYPES.NewExpression && u.arguments[0]) return fromInjected(u.arguments[0], depth + 1);
@@ -157,6 +165,8 @@ export default createRule<Options, MessageIds>({
         if (http && !httpClients) return;
         // Module top level runs at startup, outside any trace: nothing to propagate there.
         if (!enclosingFunction(node)) return;
+        // Browser code (a component's handler, a hook, a relative URL) has no undici to instrument.
+        if (!http && (isRelativeUrl(node.arguments[0]) || inBrowserCallback(sourceCode, node))) return;
         const instrumentation = http ? 'http' : 'undici';
         if (view.state(instrumentation) !== 'absent') return;
         if (insideWrapper(node) || carriesContext(call)) return;
@@ -171,10 +181,6 @@ export default createRule<Options, MessageIds>({
     };
   },
 });
-
-function hasUseClient(program: TSESTree.Program): boolean {
-  return program.body.some((s) => s.type === AST_NODE_TYPES.ExpressionStatement && s.directive === 'use client');
-}
 
 function enclosingFunction(node: TSESTree.Node): TSESTree.Node | undefined {
   for (let n = node.parent; n; n = n.parent) {

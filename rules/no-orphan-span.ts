@@ -96,7 +96,7 @@ export default createRule<Options, MessageIds>({
     };
 
     function checkStart(start: SpanStartCall): void {
-      if (start.context || rootOption(sourceCode, start.options) !== 'child') return;
+      if (start.context || rootOption(sourceCode, start.options) !== 'child' || namedAsRoot(start.node)) return;
       const parent = findOpenInactiveSpan(sourceCode, resolver, start.node);
       if (!parent || endsBeforeChild(sourceCode, parent, start.node)) return;
       const data = { parent: parent.id.name };
@@ -218,6 +218,14 @@ function contextInsertion(start: SpanStartCall): { after?: TSESTree.Node; before
   }
   const callback = start.callback!;
   return args.length === 2 ? { before: callback, text: (ctx) => `{}, ${ctx}, ` } : { before: callback, text: (ctx) => `${ctx}, ` };
+}
+
+/** `const rootSpan = tracer.startSpan(...)`: the author names it the root of a trace, so no parent is meant. */
+function namedAsRoot(call: TSESTree.CallExpression): boolean {
+  let node: TSESTree.Node = call;
+  while (node.parent.type === AST_NODE_TYPES.TSAsExpression || node.parent.type === AST_NODE_TYPES.TSNonNullExpression || node.parent.type === AST_NODE_TYPES.ChainExpression) node = node.parent;
+  const declarator = node.parent;
+  return declarator.type === AST_NODE_TYPES.VariableDeclarator && declarator.init === node && declarator.id.type === AST_NODE_TYPES.Identifier && /^(?:root|ROOT)(?![a-z])/.test(declarator.id.name);
 }
 
 /**

@@ -5,9 +5,10 @@ import { findVariable, getOtelResolver } from '../analysis/resolve-otel-symbol.j
 import { instrumentationView } from '../analysis/instrumentation-state.js';
 import { TEST_FILE } from '../analysis/instrumentation-registrations.js';
 import { carrierKind, headersValues, optionsObjects, readsOf, sinksOfHeaders, unwrap } from '../analysis/header-carriers.js';
-import { incomingHeaders, incomingTraceHeaderRead, type IncomingHeadersKind } from '../analysis/incoming-request-headers.js';
+import { incomingHeaders, type IncomingHeadersKind } from '../analysis/incoming-request-headers.js';
 import { outboundCallOf, type OutboundCall } from '../analysis/outbound-http-calls.js';
-import { headerValueKind, isTraceHeaderName, staticName } from '../analysis/trace-headers.js';
+import { isTraceHeaderName, staticName } from '../analysis/trace-headers.js';
+import { writtenHeaderKind } from '../analysis/written-trace-header.js';
 
 export type Options = [];
 export type MessageIds =
@@ -93,8 +94,7 @@ export default createRule<Options, MessageIds>({
     const handSet = (call: OutboundCall, name: string, value: TSESTree.Node, node: TSESTree.Node, remove: FixFn | undefined, afterCreation: boolean): void => {
       if (/^tracestate$/i.test(name)) return;
       const traceparent = /^traceparent$/i.test(name);
-      const forwarded = incomingTraceHeaderRead(context, value) !== undefined;
-      const kind = forwarded ? 'forwarded' : headerValueKind(sourceCode, name, value);
+      const kind = writtenHeaderKind(context, name, value);
       if (call.transport === 'undici') {
         const undici = view.state('undici');
         if (undici === 'registered' && traceparent) return report(node, 'doubledHeader', { name }, removal(name, remove, true));

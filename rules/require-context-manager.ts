@@ -5,7 +5,8 @@ import { createRule } from '../analysis/create-rule.js';
 import { findVariable, getOtelResolver, type OtelResolver } from '../analysis/resolve-otel-symbol.js';
 import { importOrigin } from '../analysis/import-origin.js';
 import { readSettings } from '../analysis/settings.js';
-import { setupEvidenceAround, setupEvidenceInText, type GlobalSetupEvidence } from '../analysis/tracer-provider-setup.js';
+import { reliesOnActiveContext, setupEvidenceAround, setupEvidenceInText, type GlobalSetupEvidence } from '../analysis/tracer-provider-setup.js';
+import { isTestModule } from '../analysis/test-module.js';
 import { installedPackage, majorVersion, packageOfDeclaration } from '../analysis/installed-package.js';
 import { declaredDependencies, nearestPackage } from '../analysis/package-json.js';
 import { importKey, planImports, type NeededImport } from '../analysis/import-edits.js';
@@ -142,7 +143,10 @@ export default createRule<Options, MessageIds>({
     let evidence: GlobalSetupEvidence | undefined;
     const getEvidence = (): GlobalSetupEvidence =>
       (evidence ??= resolver.services ? setupEvidenceAround(resolver.services.program, resolver.services.program.getSourceFile(context.filename)?.fileName ?? context.filename) : setupEvidenceInText(text));
-    const managerKnown = settings.contextManager !== undefined && settings.contextManager !== 'none';
+    // A test that passes every parent explicitly (or only inspects the provider) asserts what it
+    // gets without a context manager; one that relies on the active context does not.
+    const managerKnown =
+      (settings.contextManager !== undefined && settings.contextManager !== 'none') || (isTestModule(context.filename) && !reliesOnActiveContext(text));
 
     /** Insert statements after the statement that holds `node`, with the imports they need. */
     const insertAfterStatement = (node: TSESTree.Node, needed: NeededImport[], build: (ref: (i: NeededImport) => string) => string) => {

@@ -8,6 +8,7 @@ import { trackSpanPaths, type OpenPathKind, type TrackedCodePath } from '../anal
 import { buildEndInFinallyFix, type SpanAnchor } from '../analysis/end-in-finally-fix.js';
 import { createNonRejectingAwait } from '../analysis/non-rejecting-await.js';
 import { unwrapExpression } from '../analysis/value-origin.js';
+import { isTestModule } from '../analysis/test-module.js';
 
 export type Options = [
   {
@@ -97,19 +98,24 @@ export default createRule<Options, MessageIds>({
     const sourceCode = context.sourceCode;
     if (!STARTS_SPANS.test(sourceCode.text)) return {};
     const resolver = getOtelResolver(context);
-    const rejections = options.awaitRejections !== false;
+    // A test observes the spans it exports: one it never ends is scaffolding (a parent for the spans
+    // under test), and a rejection or throw that leaves a test fails it. Only paths that pass
+    // silently, like an early return, are left to report there.
+    const inTest = isTestModule(context.filename);
+    const rejections = options.awaitRejections !== false && !inTest;
     /** Every `x.end()` call in the file, to learn whether it ends spans read back from a context. */
     const endCalls: TSESTree.CallExpression[] = [];
 
     const report = (span: TrackedSpan, path: TrackedCodePath<TrackedSpan>, contextEndsSpans: boolean): void => {
-      const ownership = span.variable ? spanOwnership(resolver, span.variable, span.owner, contextEndsSpans) : { ends: [], escape: undefined };
+      const ownership = span.variable ? spanOwnership(sourceCode, resolver, span.variable, span.owner, contextEndsSpans) : { ends: [], escape: undefined };
       if (ownership.escape) return;
       const scope = path.node.type === AST_NODE_TYPES.Program ? 'module' : 'function';
       let messageId: MessageIds = span.variable ? 'neverEnded' : 'callbackIgnoresSpan';
       let line = 0;
+      if (ownership.ends.length === 0 && inTest) return;
       if (ownership.ends.length > 0) {
         const open = path.openPath(span, ownership.ends, { rejections });
-        if (!open) return;
+        if (!open || (inTest && open.kind === 'throw')) return;
         messageId = OPEN_MESSAGES[open.kind];
         line = open.kind === 'completion' ? open.node.loc.end.line : open.node.loc.start.line;
       }
@@ -150,7 +156,7 @@ export default createRule<Options, MessageIds>({
       },
       ExpressionStatement(node: TSESTree.ExpressionStatement): void {
         const start = asSpanStartCall(resolver, unwrapExpression(node.expression));
-        if (start?.method === 'startSpan') context.report({ node: start.node, messageId: 'discarded' });
+        if (start?.method === 'startSpan' && !inTest) context.report({ node: start.node, messageId: 'discarded' });
       },
       'ArrowFunctionExpression, FunctionExpression'(fn: TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression): void {
         const call = fn.parent;

@@ -61,6 +61,25 @@ sdk.start();
     expect(notes).toEqual([]);
   });
 
+  it('writes the new import in the quotes of the file, and names a shorthand list', () => {
+    const setup = {
+      path: service('src/instrumentation.ts'),
+      source: `import { registerInstrumentations } from "@opentelemetry/instrumentation";
+import { HttpInstrumentation } from "@opentelemetry/instrumentation-http";
+const instrumentations = [new HttpInstrumentation()];
+registerInstrumentations({ instrumentations });
+`,
+    };
+    const client = { path: service('src/inventory.ts'), source: CLIENT };
+    const { results } = codemod.transformProject!([setup, client], {});
+    expect(results.get(setup.path)!.output).toBe(`import { registerInstrumentations } from "@opentelemetry/instrumentation";
+import { HttpInstrumentation } from "@opentelemetry/instrumentation-http";
+import { UndiciInstrumentation } from "@opentelemetry/instrumentation-undici";
+const instrumentations = [new HttpInstrumentation()];
+registerInstrumentations({ instrumentations: [instrumentations, new UndiciInstrumentation()] });
+`);
+  });
+
   it('ignores setups in test files', () => {
     const testSetup = {
       path: service('test/setup.ts'),

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseForESLint } from '@typescript-eslint/parser';
-import type { TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { fixturesRoot } from '../helpers/codemod-fixtures.js';
 
 /**
@@ -26,7 +26,7 @@ export function loadSnippets(): Snippet[] {
     for (const f of readdirSync(dir).sort()) {
       const m = /^(.*)\.input\.ts$/.exec(f);
       if (!m || !existsSync(path.join(dir, f))) continue;
-      out.push({ codemod, name: m[1]!, file: path.join(dir, f), source: readFileSync(path.join(dir, f), 'utf8') });
+      out.push({ codemod, name: m[1], file: path.join(dir, f), source: readFileSync(path.join(dir, f), 'utf8') });
     }
   }
   return out;
@@ -87,21 +87,22 @@ class Composer {
   /** Adds one snippet: returns its top-level statements (with the comments above them), renamed. */
   add(snippet: Snippet, prefix: string): string[] {
     const { ast, scopeManager } = parse(snippet.source);
-    const moduleScope = scopeManager!.globalScope!.childScopes.find((s) => s.type === 'module')!;
+    const moduleScope = scopeManager.globalScope!.childScopes.find((s) => s.type === TSESLint.Scope.ScopeType.module)!;
     const renames = new Map<string, string>();
     const resolveSpecifier = (spec: string) => (spec.startsWith('.') ? path.resolve(path.dirname(snippet.file), spec) : spec);
 
     // Imports first: share an identical binding, rename a clashing one.
     for (const stmt of ast.body) {
-      if (stmt.type !== 'ImportDeclaration') continue;
+      if (stmt.type !== AST_NODE_TYPES.ImportDeclaration) continue;
       const module = resolveSpecifier(stmt.source.value);
       if (stmt.specifiers.length === 0) {
         this.sideEffectImports.add(module);
         continue;
       }
       for (const s of stmt.specifiers) {
-        const imported = s.type === 'ImportDefaultSpecifier' ? 'default' : s.type === 'ImportNamespaceSpecifier' ? '*' : s.imported.type === 'Identifier' ? s.imported.name : String(s.imported.value);
-        const typeOnly = stmt.importKind === 'type' || (s.type === 'ImportSpecifier' && s.importKind === 'type');
+        const imported =
+          s.type === AST_NODE_TYPES.ImportDefaultSpecifier ? 'default' : s.type === AST_NODE_TYPES.ImportNamespaceSpecifier ? '*' : s.imported.type === AST_NODE_TYPES.Identifier ? s.imported.name : s.imported.value;
+        const typeOnly = stmt.importKind === 'type' || (s.type === AST_NODE_TYPES.ImportSpecifier && s.importKind === 'type');
         const key = importKey({ module, imported, typeOnly });
         const existing = this.imports.get(key);
         if (existing) {
@@ -115,7 +116,7 @@ class Composer {
     }
     // Then the module's own declarations.
     for (const v of moduleScope.variables) {
-      if (v.defs.some((d) => d.type === 'ImportBinding')) continue;
+      if (v.defs.some((d) => d.type === TSESLint.Scope.DefinitionType.ImportBinding)) continue;
       const local = this.fresh(v.name, prefix);
       if (local !== v.name) renames.set(v.name, local);
     }
@@ -123,22 +124,23 @@ class Composer {
     const edits: Edit[] = [];
     const renameIdentifier = (id: TSESTree.Identifier, to: string) => {
       const parent = id.parent;
-      const shorthand = parent?.type === 'Property' && parent.shorthand && (parent.value === id || (parent.value.type === 'AssignmentPattern' && parent.value.left === id));
+      const shorthand =
+        parent?.type === AST_NODE_TYPES.Property && parent.shorthand && (parent.value === id || (parent.value.type === AST_NODE_TYPES.AssignmentPattern && parent.value.left === id));
       edits.push({ start: id.range[0], end: id.range[1], text: shorthand ? `${id.name}: ${to}` : to });
     };
     for (const v of moduleScope.variables) {
       const to = renames.get(v.name);
       if (!to) continue;
-      for (const d of v.defs) if (d.type !== 'ImportBinding') renameIdentifier(d.name as TSESTree.Identifier, to);
+      for (const d of v.defs) if (d.type !== TSESLint.Scope.DefinitionType.ImportBinding) renameIdentifier(d.name as TSESTree.Identifier, to);
       for (const r of v.references) renameIdentifier(r.identifier as TSESTree.Identifier, to);
     }
     // `export default function main()` -> `export function main()`; `export default <expr>` -> a named const.
     for (const stmt of ast.body) {
-      if (stmt.type !== 'ExportDefaultDeclaration') continue;
+      if (stmt.type !== AST_NODE_TYPES.ExportDefaultDeclaration) continue;
       const decl = stmt.declaration;
-      const named = (decl.type === 'FunctionDeclaration' || decl.type === 'ClassDeclaration') && decl.id;
+      const named = (decl.type === AST_NODE_TYPES.FunctionDeclaration || decl.type === AST_NODE_TYPES.ClassDeclaration) && decl.id;
       edits.push({ start: stmt.range[0], end: decl.range[0], text: named ? 'export ' : `export const ${this.fresh('defaultExport', prefix)} = ` });
-      if (!named && decl.type !== 'FunctionDeclaration' && decl.type !== 'ClassDeclaration' && !snippet.source.slice(stmt.range[0], stmt.range[1]).trimEnd().endsWith(';')) {
+      if (!named && decl.type !== AST_NODE_TYPES.FunctionDeclaration && decl.type !== AST_NODE_TYPES.ClassDeclaration && !snippet.source.slice(stmt.range[0], stmt.range[1]).trimEnd().endsWith(';')) {
         edits.push({ start: stmt.range[1], end: stmt.range[1], text: ';' });
       }
     }
@@ -148,7 +150,7 @@ class Composer {
     let from = 0;
     for (const stmt of ast.body) {
       const end = stmt.range[1];
-      if (stmt.type !== 'ImportDeclaration') {
+      if (stmt.type !== AST_NODE_TYPES.ImportDeclaration) {
         const inRange = edits.filter((e) => e.start >= from && e.end <= end).map((e) => ({ ...e, start: e.start - from, end: e.end - from }));
         statements.push(applyEdits(snippet.source.slice(from, end), inRange).replace(/^\n+/, ''));
       }
@@ -173,16 +175,16 @@ class Composer {
 export function compose(snippets: readonly Snippet[], random: () => number, count: number): { source: string; parts: string[] } {
   const pool = [...snippets];
   const chosen: Snippet[] = [];
-  while (chosen.length < count && pool.length > 0) chosen.push(pool.splice(Math.floor(random() * pool.length), 1)[0]!);
+  while (chosen.length < count && pool.length > 0) chosen.push(pool.splice(Math.floor(random() * pool.length), 1)[0]);
   const composer = new Composer();
   const lists = chosen.map((s, i) => composer.add(s, `c${i + 1}_`));
   const merged: string[] = [];
   const cursors = lists.map(() => 0);
   for (;;) {
-    const open = lists.map((l, i) => i).filter((i) => cursors[i]! < lists[i]!.length);
+    const open = lists.map((l, i) => i).filter((i) => cursors[i] < lists[i].length);
     if (open.length === 0) break;
-    const pick = open[Math.floor(random() * open.length)]!;
-    merged.push(lists[pick]![cursors[pick]!++]!);
+    const pick = open[Math.floor(random() * open.length)];
+    merged.push(lists[pick][cursors[pick]++]);
   }
   const parts = chosen.map((s) => `${s.codemod}/${s.name}`);
   return { source: `// Composed from: ${parts.join(', ')}\n${composer.header()}\n\n${merged.join('\n\n')}\n`, parts };

@@ -73,7 +73,7 @@ describe('robustness: every rule and codemod over real code and odd files', { ti
           languageOptions: { parser: tsParser as unknown as Linter.Parser },
           linterOptions: { reportUnusedDisableDirectives: 'off' },
           plugins: { 'otel-context': plugin as never },
-          rules: plugin.configs.strict.rules as Linter.RulesRecord,
+          rules: plugin.configs.strict.rules,
         },
       ],
     });

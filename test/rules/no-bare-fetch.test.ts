@@ -123,6 +123,24 @@ declare function withPropagation<T>(fn: () => T): T;`,
       filename: HTTP_ONLY,
       settings: { 'otel-context': { instrumented: ['http'], propagatingWrappers: ['tracedFetch', 'withPropagation'] } },
     },
+    // Browser code: a hook, a hook's callback, a JSX handler, a component of a module using client
+    // hooks, a relative URL, a Remix `.client` module. The page's fetch is no undici request.
+    {
+      code: `import { useCallback, useEffect, useState } from 'react';
+export function useQuota(path: string) {
+  useEffect(() => { void fetch(path); }, [path]);
+}
+export function Panel({ actionPath }: { actionPath: string }) {
+  const [rows, setRows] = useState<unknown[]>([]);
+  const reload = useCallback(async () => setRows(await (await fetch(actionPath)).json()), [actionPath]);
+  const save = async () => { await fetch(actionPath, { method: 'POST' }); };
+  return <button onClick={() => fetch(actionPath)} onBlur={save}>{rows.length}</button>;
+}
+export const poll = () => fetch('/resources/metric', { method: 'POST' });`,
+      filename: pkg('http-only', 'src/panel.tsx'),
+      settings: HTTP_SETTING,
+    },
+    { code: `export async function load(url: string) { return fetch(url); }`, filename: pkg('http-only', 'src/api.client.ts'), settings: HTTP_SETTING },
     // Tests call the services they test, outside any production trace.
     { code: HTTP_SETUP + CALL, filename: pkg('http-only', 'test/inventory.test.ts') },
     // http clients are checked only with the option, and then only without the http instrumentation.
@@ -130,6 +148,122 @@ declare function withPropagation<T>(fn: () => T): T;`,
     { code: `import http from 'node:http';\nexport function get() { http.get('http://x'); }`, filename: HTTP_ONLY, settings: HTTP_SETTING, options: [{ httpClients: true }] },
   ],
   invalid: [
+    // Server code next to components: a Remix loader in a module that uses client hooks, and a
+    // server component (renders JSX, no client hooks) whose fetch runs in Node.
+    {
+      code: `import { useState } from 'react';
+export async function loader({ request }: { request: Request }) {
+  return fetch('https://api.vercel.com/v2/teams', { headers: { authorization: request.headers.get('authorization') ?? '' } });
+}
+export default function Page() {
+  const [n] = useState(0);
+  return <p>{n}</p>;
+}`,
+      filename: pkg('http-only', 'src/route.tsx'),
+      settings: HTTP_SETTING,
+      errors: [
+        {
+          messageId: 'bareFetch',
+          line: 3,
+          column: 10,
+          endLine: 3,
+          endColumn: 126,
+          suggestions: [
+            {
+              messageId: 'injectContext',
+              output: `import { useState } from 'react';
+import { context, propagation } from '@opentelemetry/api';
+export async function loader({ request }: { request: Request }) {
+  const traceHeaders: Record<string, string> = {};
+  propagation.inject(context.active(), traceHeaders);
+  return fetch('https://api.vercel.com/v2/teams', { headers: { authorization: request.headers.get('authorization') ?? '', ...traceHeaders } });
+}
+export default function Page() {
+  const [n] = useState(0);
+  return <p>{n}</p>;
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      code: `export default async function Page() {
+  const res = await fetch('https://inventory/stock');
+  return <p>{await res.text()}</p>;
+}`,
+      filename: pkg('http-only', 'src/page.tsx'),
+      settings: HTTP_SETTING,
+      errors: [
+        {
+          messageId: 'bareFetch',
+          line: 2,
+          column: 21,
+          endLine: 2,
+          endColumn: 53,
+          suggestions: [
+            {
+              messageId: 'injectContext',
+              output: `import { context, propagation } from '@opentelemetry/api';
+export default async function Page() {
+  const traceHeaders: Record<string, string> = {};
+  propagation.inject(context.active(), traceHeaders);
+  const res = await fetch('https://inventory/stock', { headers: traceHeaders });
+  return <p>{await res.text()}</p>;
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    // A forwarded or constant traceparent is no context of ours (no-traceparent-overwrite reports it too).
+    {
+      code: `import type { IncomingHttpHeaders } from 'node:http';
+export async function checkStock(baseUrl: string, incoming: IncomingHttpHeaders) {
+  await fetch(baseUrl, { headers: { traceparent: String(incoming['traceparent'] ?? '') } });
+  const h = new Headers();
+  h.set('traceparent', '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
+  await fetch(baseUrl, { headers: h });
+  await fetch(baseUrl, { headers: { tracestate: 'vendor=1' } });
+}`,
+      filename: HTTP_ONLY,
+      settings: HTTP_SETTING,
+      errors: [
+        { messageId: 'bareFetch', line: 3, column: 9, endLine: 3, endColumn: 92, suggestions: [{ messageId: 'injectContext', output: `import type { IncomingHttpHeaders } from 'node:http';
+import { context, propagation } from '@opentelemetry/api';
+export async function checkStock(baseUrl: string, incoming: IncomingHttpHeaders) {
+  const traceHeaders: Record<string, string> = {};
+  propagation.inject(context.active(), traceHeaders);
+  await fetch(baseUrl, { headers: { traceparent: String(incoming['traceparent'] ?? ''), ...traceHeaders } });
+  const h = new Headers();
+  h.set('traceparent', '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
+  await fetch(baseUrl, { headers: h });
+  await fetch(baseUrl, { headers: { tracestate: 'vendor=1' } });
+}` }] },
+        { messageId: 'bareFetch', line: 6, column: 9, endLine: 6, endColumn: 39, suggestions: [{ messageId: 'injectContext', output: `import type { IncomingHttpHeaders } from 'node:http';
+import { context, propagation } from '@opentelemetry/api';
+export async function checkStock(baseUrl: string, incoming: IncomingHttpHeaders) {
+  await fetch(baseUrl, { headers: { traceparent: String(incoming['traceparent'] ?? '') } });
+  const h = new Headers();
+  h.set('traceparent', '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
+  const traceHeaders = new Headers(h);
+  propagation.inject(context.active(), traceHeaders, { set: (carrier, key, value) => carrier.set(key, value) });
+  await fetch(baseUrl, { headers: traceHeaders });
+  await fetch(baseUrl, { headers: { tracestate: 'vendor=1' } });
+}` }] },
+        { messageId: 'bareFetch', line: 7, column: 9, endLine: 7, endColumn: 64, suggestions: [{ messageId: 'injectContext', output: `import type { IncomingHttpHeaders } from 'node:http';
+import { context, propagation } from '@opentelemetry/api';
+export async function checkStock(baseUrl: string, incoming: IncomingHttpHeaders) {
+  await fetch(baseUrl, { headers: { traceparent: String(incoming['traceparent'] ?? '') } });
+  const h = new Headers();
+  h.set('traceparent', '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
+  await fetch(baseUrl, { headers: h });
+  const traceHeaders: Record<string, string> = {};
+  propagation.inject(context.active(), traceHeaders);
+  await fetch(baseUrl, { headers: { tracestate: 'vendor=1', ...traceHeaders } });
+}` }] },
+      ],
+    },
     {
       code: HTTP_SETUP + CALL,
       filename: HTTP_ONLY,
@@ -438,8 +572,8 @@ typedRuleTester.run('no-bare-fetch (typed)', rule, {
     // The checker tells a parameter or a wrapper from the global fetch.
     {
       code: `export function get(fetch: typeof globalThis.fetch) { return fetch('http://x'); }
-export const myFetch = (url: string) => fetch(url, { headers: { traceparent: 'set-by-a-wrapper' } });
-export async function viaWrapper() { return myFetch('http://y'); }`,
+export const myFetch = (url: string, traceparent: string) => fetch(url, { headers: { traceparent } });
+export async function viaWrapper(tp: string) { return myFetch('http://y', tp); }`,
       filename: typedFile('http-only'),
     },
   ],

@@ -261,8 +261,53 @@ export function run() {
     `import { Worker } from 'node:worker_threads';
 const worker = new Worker(new URL(import.meta.url));
 worker.postMessage({ a: 1 });`,
+    // An emitter made in the span, though kept in an outer \`let\`: its events belong to the span
+    // (pattern from the redis and ioredis instrumentation tests).
+    {
+      code: `import { trace, context } from '@opentelemetry/api';
+import Redis from 'ioredis';
+const tracer = trace.getTracer('app');
+export function connect(done) {
+  const span = tracer.startSpan('connect');
+  let client;
+  const onReady = () => {
+    trace.getSpan(context.active())?.addEvent('ready');
+    client.quit(done);
+  };
+  context.with(trace.setSpan(context.active(), span), () => {
+    client = new Redis();
+    client.on('ready', onReady);
+  });
+}`,
+      options: [{ persistentListeners: true, parameterEmitters: true }],
+    },
   ],
   invalid: [
+    // An outer emitter assigned before the span started outlives it.
+    {
+      code: `import { trace } from '@opentelemetry/api';
+import Redis from 'ioredis';
+const tracer = trace.getTracer('app');
+let client;
+export function connect() {
+  client = new Redis();
+  tracer.startActiveSpan('connect', (span) => {
+    client.once('ready', () => tracer.startSpan('ready').end());
+    span.end();
+  });
+}`,
+      errors: [{ messageId: 'listenerLosesContext', line: 8, suggestions: [{ messageId: 'suggestBindListener', output: `import { trace, context } from '@opentelemetry/api';
+import Redis from 'ioredis';
+const tracer = trace.getTracer('app');
+let client;
+export function connect() {
+  client = new Redis();
+  tracer.startActiveSpan('connect', (span) => {
+    client.once('ready', context.bind(context.active(), () => tracer.startSpan('ready').end()));
+    span.end();
+  });
+}` }] }],
+    },
     // worker_threads: the message and the handler in this file.
     {
       code: `import { Worker, isMainThread, parentPort } from 'node:worker_threads';

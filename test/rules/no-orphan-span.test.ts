@@ -252,6 +252,20 @@ export async function run(config) {
     tracer.startSpan('step').end();
   }
 }`,
+    // An abandoned span that nothing ends is no evident parent (pattern from a span processor's tests).
+    `${HEAD}async function flushTest(processor) {
+  const span = tracer.startSpan('ai.generateText');
+  await processor.forceFlush();
+  const newSpan = tracer.startSpan('ai.generateText');
+  newSpan.end();
+}`,
+    // A span the author names the root is meant to start a trace, whatever else is open.
+    `${HEAD}function aggregate() {
+  const other = tracer.startSpan('http-request');
+  const rootSpan = tracer.startSpan('ai.generateText');
+  rootSpan.end();
+  other.end();
+}`,
   ],
   invalid: [
     // 6a: the parent is never active; the child becomes a new root.

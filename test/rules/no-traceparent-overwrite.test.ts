@@ -19,6 +19,15 @@ http.createServer((req, res) => {
 });`,
       settings: UNDICI,
     },
+    // A local type that happens to be called IncomingHttpHeaders, and a String() of our own value.
+    {
+      code: `type IncomingHttpHeaders = Record<string, string>;
+export async function f(url: string, own: IncomingHttpHeaders, tp: string) {
+  await fetch(url, { headers: { traceparent: String(own['traceparent'] ?? '') } });
+  await fetch(url, { headers: { traceparent: String(tp ?? '') } });
+}`,
+      settings: HTTP_ONLY,
+    },
     // A name that merely contains the word; tracestate alone names no parent.
     { code: `export const f = (u: string) => fetch(u, { headers: { 'x-traceparent-debug': '1', tracestate: 'vendor=1' } });`, settings: UNDICI },
     // The http instrumentation overwrites what the request options carry.
@@ -354,6 +363,63 @@ app.use(async (ctx) => {
   https.get('https://inventory', { headers: Object.fromEntries(Object.entries(ctx.request.headers).filter(([name]) => !/^(?:traceparent|tracestate|b3|x-b3-[a-z]+|uber-trace-id)$/i.test(name))) });
 });` }] }],
     },
+    // (b) a helper handed the incoming headers (annotated IncomingHttpHeaders from node:http), read with a
+    // computed key and wrapped in String(... ?? ''): still the caller's traceparent.
+    {
+      code: `import type { IncomingHttpHeaders } from 'node:http';
+export async function checkStock(baseUrl: string, incoming: IncomingHttpHeaders) {
+  return fetch(baseUrl, {
+    headers: {
+      accept: 'application/json',
+      traceparent: String(incoming['traceparent'] ?? ''),
+    },
+  });
+}`,
+      settings: HTTP_ONLY,
+      errors: [
+        {
+          messageId: 'forwardedHeader',
+          line: 6,
+          column: 7,
+          endLine: 6,
+          endColumn: 57,
+          suggestions: [
+            {
+              messageId: 'removeHeader',
+              output: `import type { IncomingHttpHeaders } from 'node:http';
+export async function checkStock(baseUrl: string, incoming: IncomingHttpHeaders) {
+  return fetch(baseUrl, {
+    headers: {
+      accept: 'application/json',
+    },
+  });
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      code: `import * as http from 'http';
+export async function relay(url: string, h?: http.IncomingHttpHeaders) {
+  await fetch(url, { headers: { traceparent: \`\${h?.traceparent}\` } });
+  await fetch(url, { headers: { b3: h?.b3 ? String(h.b3) : '' } });
+}`,
+      settings: UNDICI,
+      output: `import * as http from 'http';
+export async function relay(url: string, h?: http.IncomingHttpHeaders) {
+  await fetch(url, { headers: {} });
+  await fetch(url, { headers: { b3: h?.b3 ? String(h.b3) : '' } });
+}`,
+      errors: [
+        { messageId: 'doubledHeader', line: 3, column: 33, endLine: 3, endColumn: 65 },
+        { messageId: 'forwardedHeader', line: 4, column: 33, endLine: 4, endColumn: 62, suggestions: [{ messageId: 'removeHeader', output: `import * as http from 'http';
+export async function relay(url: string, h?: http.IncomingHttpHeaders) {
+  await fetch(url, { headers: { traceparent: \`\${h?.traceparent}\` } });
+  await fetch(url, { headers: {} });
+}` }] },
+      ],
+    },
     // (b) one trace header copied from the incoming request.
     {
       code: `import http from 'node:http';
@@ -491,6 +557,34 @@ export async function relay(res: IncomingMessage) {
     },
   ],
   invalid: [
+    // A parameter typed IncomingHttpHeaders (through an alias) is the incoming request's headers.
+    {
+      code: `import type { IncomingMessage } from 'node:http';
+type Incoming = IncomingMessage['headers'];
+export async function checkStock(url: string, incoming: Incoming) {
+  return fetch(url, { headers: { traceparent: String(incoming['traceparent'] ?? '') } });
+}`,
+      filename: 'outbound-http/http-only/client.ts',
+      errors: [
+        {
+          messageId: 'forwardedHeader',
+          line: 4,
+          column: 34,
+          endLine: 4,
+          endColumn: 84,
+          suggestions: [
+            {
+              messageId: 'removeHeader',
+              output: `import type { IncomingMessage } from 'node:http';
+type Incoming = IncomingMessage['headers'];
+export async function checkStock(url: string, incoming: Incoming) {
+  return fetch(url, { headers: {} });
+}`,
+            },
+          ],
+        },
+      ],
+    },
     // The undici instrumentation is registered in instrumentation.ts: the manual injection doubles the header.
     {
       code: `import { context, propagation } from '@opentelemetry/api';

@@ -76,8 +76,47 @@ trace.setGlobalTracerProvider(new BasicTracerProvider());
 context.setGlobalContextManager(cm);
 propagation.setGlobalPropagator(new W3CTraceContextPropagator());
 propagation.inject(context.active(), headers);`,
+    // A test that passes every parent explicitly asserts what it gets without a context manager
+    // (pattern from span-processor unit tests).
+    {
+      filename: 'src/otel/processor.test.ts',
+      code: `import { trace, context } from '@opentelemetry/api';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+const provider = new BasicTracerProvider();
+trace.setGlobalTracerProvider(provider);
+const root = provider.getTracer('t').startSpan('root');
+provider.getTracer('t').startSpan('child', undefined, trace.setSpan(context.active(), root)).end();`,
+    },
   ],
   invalid: [
+    // A test that relies on the active context gets new roots without a context manager.
+    {
+      filename: 'test/nested.spec.ts',
+      code: `import { trace } from '@opentelemetry/api';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+trace.setGlobalTracerProvider(new BasicTracerProvider());
+trace.getTracer('t').startActiveSpan('parent', (span) => { trace.getTracer('t').startSpan('child').end(); span.end(); });`,
+      errors: [
+        {
+          messageId: 'noContextManager',
+          line: 3,
+          column: 1,
+          endLine: 3,
+          endColumn: 57,
+          suggestions: [
+            {
+              messageId: 'addAsyncLocalStorage',
+              output: `import { trace, context } from '@opentelemetry/api';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+trace.setGlobalTracerProvider(new BasicTracerProvider());
+context.setGlobalContextManager(new AsyncLocalStorageContextManager());
+trace.getTracer('t').startActiveSpan('parent', (span) => { trace.getTracer('t').startSpan('child').end(); span.end(); });`,
+            },
+          ],
+        },
+      ],
+    },
     {
       code: BASIC,
       errors: [

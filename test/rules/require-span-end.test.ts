@@ -282,9 +282,76 @@ async function handle() {
   try { await work(); } finally { span.end(); }
 }
 module.exports = { handle };`,
-
+    // A span factory hands the span over inside the context it returns; its caller reads it back and
+    // ends it (pattern from a GraphQL gateway's tracing plugin).
+    `${HEAD}export function createParseSpan(input) {
+  const span = input.tracer.startSpan('graphql.parse', { kind: 1 }, input.ctx);
+  return trace.setSpan(input.ctx, span);
+}
+export function createHttpSpan(ctx) {
+  const span = tracer.startSpan('http', {}, ctx);
+  return { ctx: trace.setSpan(ctx, span) };
+}
+export function startStep(steps, ctx) {
+  const span = tracer.startSpan('step', {}, ctx);
+  const stepCtx = trace.setSpan(ctx, span);
+  steps.set('step', stepCtx);
+}`,
+    // In a test, a span never ended is scaffolding for the spans under test, and a rejection fails
+    // the test (patterns from instrumentation test suites).
+    {
+      filename: 'packages/db/test/query.test.ts',
+      code: `${HEAD}it('parents the query span', (done) => {
+  const span = tracer.startSpan('test span');
+  context.with(trace.setSpan(context.active(), span), () => {
+    connection.query('SELECT 1').on('end', () => done());
+  });
+});
+it('parents the set', async () => {
+  await tracer.startActiveSpan('manual', async (span) => {
+    await redis.set('k', 'v');
+    span.end();
+  });
+  tracer.startSpan('discarded');
+});`,
+    },
   ],
   invalid: [
+    // An early return in a test passes silently with the span left open.
+    {
+      filename: 'src/cache.spec.ts',
+      code: `${HEAD}it('caches', () => {
+  const span = tracer.startSpan('lookup');
+  if (skip) return;
+  span.end();
+});`,
+      errors: [{ messageId: 'openOnReturn', data: { name: 'span', line: 5 }, line: 4, column: 9, endLine: 4, endColumn: 13, suggestions: [{ messageId: 'endInFinally', output: `${HEAD}it('caches', () => {
+  const span = tracer.startSpan('lookup');
+  try {
+    if (skip) return;
+  } finally {
+    span.end();
+  }
+});` }] }],
+    },
+    // A context that stays in the function (handed to context.with and a helper) does not take the span with it.
+    {
+      code: `${HEAD}export async function run() {
+  const span = tracer.startSpan('run');
+  const ctx = trace.setSpan(context.active(), span);
+  await context.with(ctx, () => work(ctx));
+  span.end();
+}`,
+      errors: [{ messageId: 'openOnRejection', data: { name: 'span', line: 6 }, line: 4, column: 9, endLine: 4, endColumn: 13, suggestions: [{ messageId: 'endInFinally', output: `${HEAD}export async function run() {
+  const span = tracer.startSpan('run');
+  try {
+    const ctx = trace.setSpan(context.active(), span);
+    await context.with(ctx, () => work(ctx));
+  } finally {
+    span.end();
+  }
+}` }] }],
+    },
     // Never ended: the suggestion wraps the rest of the function.
     {
       code: `${HEAD}export async function handle() {

@@ -25,6 +25,8 @@ async function run(file: string, options: RunOptions): Promise<RunResult & { rec
 const PROJECT_PAIRS: Array<{ name: string; options: Partial<RunOptions>; sdk2Only?: boolean }> = [
   // registerInstrumentations against the harness's global provider
   { name: 'register-instrumentations', options: {} },
+  // the list in a variable, passed as a shorthand property: the codemod nests it
+  { name: 'shorthand-list', options: {} },
   // NodeSDK sets up its own provider, context manager and propagator
   { name: 'node-sdk', options: { setup: 'none' } },
   { name: 'node-sdk-without-list', options: { setup: 'none' } },
