@@ -122,7 +122,7 @@ export function materializeCorpus(files, dir = mkdtempSync(path.join(os.tmpdir()
 
 /** Copies a materialized corpus, without its lint configs (the node_modules link stays a link). */
 export function copyCorpus(from, to = mkdtempSync(path.join(os.tmpdir(), 'otel-corpus-copy-'))) {
-  cpSync(from, to, { recursive: true, verbatimSymlinks: true, filter: (src) => !/^eslint\..*\.mjs$/.test(path.basename(src)) });
+  cpSync(from, to, { recursive: true, verbatimSymlinks: true, filter: (src) => !isLintConfig(from, src) });
   return to;
 }
 
@@ -200,5 +200,10 @@ export default [
 
 /** Absolute paths of the source files in a materialized corpus (node_modules and configs left out). */
 export function listCorpusSources(dir) {
-  return listFiles(dir, (name) => isSource(name) && !/^eslint\..*\.mjs$/.test(name));
+  return listFiles(dir, (name, p) => isSource(name) && !isLintConfig(dir, p));
+}
+
+/** The benchmark's generated lint configs, in the corpus root (not a fixture's own eslint.config.mjs). */
+function isLintConfig(root, file) {
+  return path.dirname(file) === root && /^eslint\..*\.mjs$/.test(path.basename(file));
 }
