@@ -146,7 +146,8 @@ if (!skip.has('cli')) {
   }
   const summaryLine = stderr.split('\n').find((l) => /files scanned/.test(l)) ?? '';
   const wouldChange = Number(/(\d+) would change/.exec(summaryLine)?.[1] ?? NaN);
-  const diffs = (dry.stdout.match(/^--- a\//gm) ?? []).length;
+  // One `+++ b/<path>` header per file diff (a file a codemod creates has `--- /dev/null`).
+  const diffs = (dry.stdout.match(/^\+\+\+ /gm) ?? []).length;
   if (diffs !== wouldChange) problems.push({ phase: 'cli --dry', kind: 'output', path: '.', message: `${diffs} diffs on stdout but the summary says ${wouldChange} would change` });
   report.cli.dry = { exit: dry.status, summary: summaryLine.trim(), diffs, asNobody: !!asNobody.uid, changedEntries: dryChanges.length };
   log(`cli --dry: exit ${dry.status}, ${summaryLine.trim()}`);
@@ -155,13 +156,16 @@ if (!skip.has('cli')) {
   const written = spawnSync(process.execPath, [bin, 'all', '.'], { cwd: cli, encoding: 'utf8', maxBuffer: 1 << 30 });
   const afterWrite = hashTree(root);
   const writeChanges = diffTrees(afterDry, afterWrite);
-  const outsideChanges = writeChanges.filter((c) => !c.startsWith('changed cli/'));
-  for (const c of outsideChanges) problems.push({ phase: 'cli write', kind: 'outside', path: c, message: 'changed by a run on cli/ only (or a leftover temp file)' });
+  // Files changed or created (a codemod may add a module next to one it changes) under cli/ only,
+  // and no temporary file of the atomic writes left behind.
+  const leftovers = writeChanges.filter((c) => /\.otel-context-\d+-[0-9a-f]+\.tmp$/.test(c));
+  const inside = writeChanges.filter((c) => /^(changed|added) cli\//.test(c) && !leftovers.includes(c));
+  const outsideChanges = writeChanges.filter((c) => !inside.includes(c));
+  for (const c of outsideChanges) problems.push({ phase: 'cli write', kind: leftovers.includes(c) ? 'temp file left' : 'outside', path: c, message: 'changed by a run on cli/ only' });
   const writeSummary = (written.stderr.split('\n').find((l) => /files scanned/.test(l)) ?? '').trim();
   const changedCount = Number(/(\d+) changed/.exec(writeSummary)?.[1] ?? NaN);
-  const contentChanges = writeChanges.filter((c) => c.startsWith('changed cli/')).length;
-  if (contentChanges !== changedCount) problems.push({ phase: 'cli write', kind: 'output', path: '.', message: `${contentChanges} files changed on disk but the summary says ${changedCount}` });
-  report.cli.write = { exit: written.status, summary: writeSummary, changedOnDisk: contentChanges, outsideChanges: outsideChanges.length };
+  if (inside.length !== changedCount) problems.push({ phase: 'cli write', kind: 'output', path: '.', message: `${inside.length} files changed or created on disk but the summary says ${changedCount}` });
+  report.cli.write = { exit: written.status, summary: writeSummary, changedOnDisk: inside.filter((c) => c.startsWith('changed')).length, createdOnDisk: inside.filter((c) => c.startsWith('added')).length, outsideChanges: outsideChanges.length };
   log(`cli write: exit ${written.status}, ${writeSummary}`);
 }
 const outsideChanges = diffTrees(outsideBefore, hashTree(outside));
@@ -181,7 +185,7 @@ for (const c of report.codemods) lines.push(`| ${c.id} | ${c.scanned} | ${c.chan
 if (report.cli.dry) {
   lines.push('');
   lines.push(`CLI \`all . --dry\`${report.cli.dry.asNobody ? ' as `nobody`' : ''}: exit ${report.cli.dry.exit}; "${report.cli.dry.summary}"; ${report.cli.dry.diffs} diffs on stdout; ${report.cli.dry.changedEntries} entries of the tree changed (hashes of every file, mode and mtime, before and after).`);
-  lines.push(`CLI \`all .\` (write): exit ${report.cli.write.exit}; "${report.cli.write.summary}"; ${report.cli.write.changedOnDisk} files changed on disk; ${report.cli.write.outsideChanges} changes outside the given path (incl. leftover temp files).`);
+  lines.push(`CLI \`all .\` (write): exit ${report.cli.write.exit}; "${report.cli.write.summary}"; ${report.cli.write.changedOnDisk} files changed and ${report.cli.write.createdOnDisk} created on disk; ${report.cli.write.outsideChanges} changes outside the given path or temp files left.`);
 }
 lines.push('');
 lines.push(problems.length === 0 ? '**No problems.**' : `**${problems.length} problem(s):**`);
