@@ -9,8 +9,9 @@ import { fileURLToPath } from 'node:url';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const distUrl = `file://${path.join(repoRoot, 'dist')}/`;
 
-function category(url) {
-  if (!url) return '(native/gc/idle)';
+function category(url, functionName) {
+  // V8's pseudo-frames: (garbage collector), (program), (idle), (root).
+  if (!url) return /^\(.*\)$/.test(functionName) ? functionName : '(native)';
   if (url.startsWith(distUrl)) return `plugin ${url.slice(distUrl.length).split('/')[0]}/`;
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
   if (m) return m[1];
@@ -32,7 +33,7 @@ export function summarizeProfile(file, top = 25) {
     const us = profile.timeDeltas[i + 1] ?? 0;
     total += us;
     const leaf = byId.get(profile.samples[i]);
-    add(self, category(leaf.callFrame.url), us);
+    add(self, category(leaf.callFrame.url, leaf.callFrame.functionName), us);
     const fns = new Set();
     const files = new Set();
     for (let id = leaf.id; id !== undefined; id = parent.get(id)) {

@@ -6,6 +6,8 @@
 //   node bench/run.mjs [--runs=3] [--quick | --fraction=0.1] [--only=typed,untyped,concurrency,codemod]
 //                      [--stats-runs=1] [--profile] [--write] [--keep] [--otel-builds=src,esm]
 //
+// --keep: keep the temp corpus, the raw results (results.json) and the CPU profiles.
+//
 // --quick: every 10th file, 1 round, no profile (for developing the benchmark itself).
 // --write: put the results into docs/performance.md (between the bench markers); a full run
 //          (no --quick/--fraction/--only) writes by default.
@@ -162,8 +164,8 @@ for (const job of jobs.filter((j) => j.kind === 'lint' && j.concurrency === 'off
 
 // CPU profiles.
 const profiles = [];
+const profDir = profile ? mkdtempSync(path.join(os.tmpdir(), 'otel-bench-prof-')) : undefined;
 if (profile) {
-  const profDir = mkdtempSync(path.join(os.tmpdir(), 'otel-bench-prof-'));
   for (const job of jobs.filter((j) => (j.kind === 'lint' && j.variant === 'strict' && j.concurrency === 'off') || (j.kind === 'codemod' && j.mode === 'all'))) {
     const dir = path.join(profDir, String(++sequence));
     const nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
@@ -291,7 +293,6 @@ const report = lines.join('\n');
 console.log(report);
 
 writeFileSync(path.join(outDir, 'results.json'), JSON.stringify({ counts, samples: Object.fromEntries(samples), ruleStats, profiles: profiles.map((p) => ({ job: p.job, file: p.file, summary: p.summary })) }, null, 2));
-log(`raw results: ${path.join(outDir, 'results.json')}`);
 
 if (write) {
   const doc = path.join(repoRoot, 'docs/performance.md');
@@ -305,7 +306,6 @@ if (write) {
   log('wrote docs/performance.md');
 }
 
-if (!args.keep) {
-  removeDir(corpusDir);
-  if (codemodDir) removeDir(codemodDir);
-} else log(`kept ${corpusDir}${codemodDir ? ` and ${codemodDir}` : ''}`);
+const temps = [corpusDir, codemodDir, outDir, profDir].filter(Boolean);
+if (args.keep) log(`kept ${temps.join(', ')} (raw results: ${path.join(outDir, 'results.json')})`);
+else for (const dir of temps) removeDir(dir);
