@@ -51,10 +51,11 @@ describe.each(SDK_LINES)('no-lost-context: runtime, SDK %s.x', (sdk) => {
       assertTraceConnected(spans);
     }),
     'valid-interval-cleared.ts': connected((spans) => {
-      const request = spans.find((s) => s.name === 'request')!;
       const beats = spans.filter((s) => s.name === 'heartbeat');
       expect(beats.length, formatTraceTree(spans)).toBeGreaterThan(0);
-      for (const beat of beats) expect(beat.startTimeUnixNano! <= request.endTimeUnixNano!).toBe(true);
+      // Span timestamps mix Date.now() and performance.now(), so comparing them across spans is off by
+      // up to a millisecond; each tick records instead whether the request span was still recording.
+      for (const beat of beats) expect(beat.attributes?.['request.open'], formatTraceTree(spans)).toBe(true);
       assertTraceConnected(spans);
     }),
     'valid-worker-cpu.ts': connected((spans) => {
