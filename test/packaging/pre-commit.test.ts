@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   cleanEnv,
@@ -16,6 +16,7 @@ import {
   TempProject,
   type PackedPackage,
 } from '../helpers/packed-project.js';
+import { makeHookRelease } from '../../scripts/hook-release.mjs';
 
 /**
  * docs/pre-commit.md and .pre-commit-hooks.yaml, from the packed tarball, with real `git commit`s in
@@ -60,18 +61,14 @@ const configFile = () => path.join(packed.work, 'pre-commit-config.yaml');
 /** The documented .pre-commit-config.yaml, pointing at the local hook repository. */
 const preCommitConfig = () => block('.pre-commit-config.yaml').replace(/^(\s*- repo: ).*$/m, `$1${hookRepo}`);
 
-/** The hook repository as a release tag holds it: the packed package and the manifest, tagged `v<version>`. */
+/**
+ * The hook repository as a release tag holds it, made by the release script from the packed tarball:
+ * the built package with its runtime package.json fields only, plus the manifest, tagged `v<version>`.
+ */
 function makeHookRepo(): string {
   const dir = path.join(packed.work, 'hook-repo');
-  mkdirSync(dir);
-  execFileSync('tar', ['-xzf', packed.tarball, '-C', dir, '--strip-components=1']);
-  const repo = new TempProject(dir);
-  repo.copyIn('.pre-commit-hooks.yaml', '.pre-commit-hooks.yaml');
-  repo.git('init', '-q', '-b', 'main', '.');
-  repo.git('config', 'user.email', 'release@example.com');
-  repo.git('config', 'user.name', 'Release');
-  repo.commitAll(`v${VERSION}`);
-  repo.git('tag', `v${VERSION}`);
+  const release = makeHookRelease({ dir, tarball: packed.tarball });
+  expect(release.tag).toBe(`v${VERSION}`);
   return dir;
 }
 
@@ -196,6 +193,22 @@ describe('packaging: lint on commit (docs/pre-commit.md) from the npm pack tarba
       const files = new RegExp(lint.files);
       for (const f of ['a.ts', 'a.tsx', 'a.mts', 'a.cts', 'a.js', 'a.jsx', 'a.mjs', 'a.cjs']) expect(f).toMatch(files);
       for (const f of ['a.json', 'a.md', 'a.tsbuildinfo', 'a.yml']) expect(f).not.toMatch(files);
+    });
+
+    it('the release tag (scripts/hook-release.mjs) holds the built package and the manifest, with no development-only package.json fields', () => {
+      const git = (...args: string[]) => execFileSync('git', args, { cwd: hookRepo, encoding: 'utf8' }).trim();
+      expect(git('tag', '--points-at', 'HEAD')).toBe(`v${VERSION}`);
+      expect(git('status', '--porcelain')).toBe('');
+      const files = git('ls-files').split('\n');
+      expect(files).toContain('.pre-commit-hooks.yaml');
+      expect(files).toContain('dist/index.js');
+      expect(files).toContain('dist/cli/otel-context-codemod.js');
+      const pkg = JSON.parse(readFileSync(path.join(hookRepo, 'package.json'), 'utf8')) as Record<string, unknown>;
+      // pre-commit runs `npm install --include=dev` in the clone: devDependencies would install this
+      // repository's test stack for every user, and scripts (prepare) would try to build it.
+      for (const key of ['devDependencies', 'scripts', 'workspaces']) expect(pkg, key).not.toHaveProperty(key);
+      const source = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
+      for (const key of ['name', 'version', 'exports', 'bin', 'dependencies', 'peerDependencies']) expect(pkg[key], key).toEqual(source[key]);
     });
 
     it('the manifest and the documented config validate against pre-commit\'s schema', (ctx) => {
