@@ -75,7 +75,8 @@ const SDK_MODULES: ReadonlyMap<string, readonly string[]> = new Map([
   ['@honeycombio/opentelemetry-node', ['HoneycombSDK']],
 ]);
 const PROVIDER_MODULE = /^@opentelemetry\/sdk-trace(-base|-node|-web)?$/;
-const RELEVANT_TEXT = /@opentelemetry\/|@splunk\/otel|@elastic\/opentelemetry-node|@vercel\/otel|@azure\/monitor-opentelemetry|applicationinsights|@honeycombio\/opentelemetry-node/;
+/** Text gate of `fileInstrumentations`: a file without one of these registers nothing and imports no instrumentation provider. */
+export const RELEVANT_TEXT = /@opentelemetry\/|@splunk\/otel|@elastic\/opentelemetry-node|@vercel\/otel|@azure\/monitor-opentelemetry|applicationinsights|@honeycombio\/opentelemetry-node/;
 
 /** Test and mock files: a setup there (an in-memory provider for assertions) says nothing about production. */
 export const TEST_FILE = /(^|[\\/])(__tests__|__mocks__|tests?|spec|e2e)[\\/]|\.(test|spec|e2e)\.[cm]?[jt]sx?$/;

@@ -13,9 +13,12 @@ import { packageInstrumentation } from './package-instrumentation.js';
 /**
  * Is an instrumentation (`undici`, `http`) registered for the code a rule is looking at?
  *
- * - `registered`: the `instrumented` setting names it, or the code / a preloaded file registers it.
- * - `absent`: the setting omits it, or tracing is set up where the rule can see it (the program in
- *   typed mode, the file and its package's preloads without types) and nothing registers it.
+ * - `registered`: the `instrumented` setting names it, or the code / a preloaded file registers it
+ *   (also when the setting omits it: a registration in sight means the setting is stale, and a
+ *   rule that believed it would flag working code).
+ * - `absent`: the setting omits it and nothing in sight registers it, or tracing is set up where the
+ *   rule can see it (the program in typed mode, the file and its package's preloads without types)
+ *   and nothing registers it.
  * - `unknown`: no setup in sight (it lives outside the code, e.g. a `--require` in a Dockerfile),
  *   an instrumentation list the analysis cannot read, browser code, or a runtime dependency that
  *   provides the instrumentation but is never imported by the code in sight.
@@ -41,22 +44,24 @@ export function instrumentationView(context: AnyContext): InstrumentationView {
   const hit = views.get(context.sourceCode);
   if (hit) return hit;
   const settings = readSettings(context);
+  const program = parserServices(context).program ?? undefined;
+  let registrations: InstrumentationRegistrations | undefined;
+  /** What the code in sight registers: the program with types, else the file; plus the package's preloads. */
+  const get = (): InstrumentationRegistrations => {
+    if (registrations) return registrations;
+    const code = program
+      ? programInstrumentations(program)
+      : fileInstrumentations(ts.createSourceFile(context.filename, context.sourceCode.text, ts.ScriptTarget.Latest, false));
+    const preloaded = packageInstrumentation(context.filename).preloaded;
+    return (registrations = preloaded ? mergeInstrumentations([code, preloaded]) : code);
+  };
   let view: InstrumentationView;
   if (settings.instrumented) {
     const listed = settings.instrumented;
-    view = { source: 'setting', state: (name) => (ALIASES[name].some((a) => listed.has(a)) ? 'registered' : 'absent') };
+    // The setting decides, except that it cannot take away a registration the code in sight makes
+    // (`new UndiciInstrumentation()` added after the setting was written): that one is stale.
+    view = { source: 'setting', state: (name) => (ALIASES[name].some((a) => listed.has(a)) || registersItself(get(), name) ? 'registered' : 'absent') };
   } else {
-    const services = parserServices(context);
-    const program = services.program ?? undefined;
-    let registrations: InstrumentationRegistrations | undefined;
-    const get = (): InstrumentationRegistrations => {
-      if (registrations) return registrations;
-      const code = program
-        ? programInstrumentations(program)
-        : fileInstrumentations(ts.createSourceFile(context.filename, context.sourceCode.text, ts.ScriptTarget.Latest, false));
-      const preloaded = packageInstrumentation(context.filename).preloaded;
-      return (registrations = preloaded ? mergeInstrumentations([code, preloaded]) : code);
-    };
     view = {
       source: program ? 'program' : 'file',
       state: (name) => instrumentationStateOf(get(), name, context.filename),
@@ -66,10 +71,17 @@ export function instrumentationView(context: AnyContext): InstrumentationView {
   return view;
 }
 
+/**
+ * The code registers the instrumentation itself (a constructor, auto-instrumentations, a distro).
+ * The browser fetch instrumentation covers `fetch` where it applies; it counts as undici.
+ */
+export function registersItself(r: InstrumentationRegistrations, name: 'undici' | 'http'): boolean {
+  return r.enabled.has(name) || (name === 'undici' && r.enabled.has('fetch'));
+}
+
 /** The state of an instrumentation given what some code registers; `filename` locates the package.json. */
 export function instrumentationStateOf(r: InstrumentationRegistrations, name: 'undici' | 'http', filename: string): InstrumentationState {
-  // The browser fetch instrumentation covers `fetch` where it applies; treat it like undici.
-  if (r.enabled.has(name) || (name === 'undici' && r.enabled.has('fetch'))) return 'registered';
+  if (registersItself(r, name)) return 'registered';
   if (!r.setup || r.browser) return 'unknown';
   if (r.opaque && !r.disabled.has(name)) return 'unknown';
   const providers = packageInstrumentation(filename).providers.get(name) ?? [];

@@ -9,10 +9,11 @@ import { lintFix, parserFor } from '../engine/lint-fix.js';
 import { toJscodeshiftTransform } from '../engine/create-codemod.js';
 import { fileInstrumentations, mergeInstrumentations, TEST_FILE, type InstrumentationRegistrations, type SetupSite } from '../analysis/instrumentation-registrations.js';
 import { packageInstrumentation } from '../analysis/package-instrumentation.js';
-import { instrumentationStateOf } from '../analysis/instrumentation-state.js';
+import { instrumentationStateOf, registersItself } from '../analysis/instrumentation-state.js';
 import { importKey, planImports, type NeededImport } from '../analysis/import-edits.js';
 import { nearestPackage } from '../analysis/package-json.js';
 import { missingInstrumentationReason } from '../rules/no-bare-fetch.js';
+import { RELEVANT_TEXT } from '../analysis/instrumentation-registrations.js';
 
 /**
  * The fix for `no-bare-fetch`. Default: the project-level one, since one registration carries
@@ -75,6 +76,15 @@ function userUndiciState(settings: Settings): 'registered' | 'absent' | undefine
 }
 
 /**
+ * The user's `instrumented` setting omits undici, but the processed setup registers it. The rules
+ * already trust a registration they can see (the setup file itself, the whole program with types),
+ * but a file linted without types cannot see another file's setup: the setting must say it.
+ */
+function staleSettingNote(files: string, verb: 'registers' | 'now registers'): string {
+  return `settings['otel-context'].instrumented does not list undici, but ${files} ${verb} UndiciInstrumentation: the setting is stale; add 'undici' to it (without type information, no-bare-fetch sees the registration only in the file that makes it and keeps reporting the calls of other files)`;
+}
+
+/**
  * The probe tells the rule through the setting what the processed files showed; where the user has
  * no such setting, its TODO markers name the processed files' setup instead.
  */
@@ -89,7 +99,15 @@ function reworded(result: CodemodResult, settings: Settings): CodemodResult {
   };
 }
 
+/**
+ * A file whose text fails `fileInstrumentations`' own gate registers nothing, and the modules it
+ * imports cannot include an instrumentation provider (every provider's name passes the gate): its
+ * registrations are empty either way, so it is not parsed. Only for reading registrations.
+ */
+const NOTHING_REGISTERED = ts.createSourceFile('nothing-registered.ts', '', ts.ScriptTarget.Latest, true);
+
 function sourceFileOf(input: CodemodInput): ts.SourceFile {
+  if (!RELEVANT_TEXT.test(input.source)) return NOTHING_REGISTERED;
   return ts.createSourceFile(input.path, stripBom(input.source), ts.ScriptTarget.Latest, true);
 }
 
@@ -113,7 +131,15 @@ function transformProject(inputs: readonly CodemodInput[], options: CodemodOptio
     ...setupFiles.map((f) => f.registrations),
     ...[...new Set(inputs.map((i) => packageInstrumentation(i.path).preloaded))].filter((p): p is InstrumentationRegistrations => p !== undefined),
   ]);
-  const state = userUndiciState(settings) ?? (inputs[0] ? instrumentationStateOf(project, 'undici', inputs[0].path) : 'unknown');
+  // What the processed files register wins over the setting: a setting that omits undici while the
+  // setup constructs it is stale (typically: this codemod registered it on an earlier run).
+  const user = userUndiciState(settings);
+  if (registersItself(project, 'undici')) {
+    for (const input of inputs) results.set(input.path, unchanged(input));
+    const where = setupFiles.filter((f) => registersItself(f.registrations, 'undici')).map((f) => path.basename(f.input.path));
+    return { results, notes: user === 'absent' ? [staleSettingNote(where.length > 0 ? where.join(', ') : 'a setup the package scripts preload', 'registers')] : [] };
+  }
+  const state = user ?? (inputs[0] ? instrumentationStateOf(project, 'undici', inputs[0].path) : 'unknown');
   if (state !== 'absent') {
     for (const input of inputs) results.set(input.path, unchanged(input));
     return { results, notes: [] };
@@ -138,6 +164,7 @@ function transformProject(inputs: readonly CodemodInput[], options: CodemodOptio
     const notes = [`registered UndiciInstrumentation in ${edited.length} setup file(s): it carries the trace context for the ${reported} fetch/undici call(s) in ${callFiles} file(s)`];
     const cleaned = removeDoubledInjections(inputs, results, withUndici(settings, project.enabled), options);
     if (cleaned > 0) notes.push(`removed the manual trace-context injections into fetch/undici requests that the undici instrumentation would now double, in ${cleaned} file(s)`);
+    if (user === 'absent') notes.push(staleSettingNote(edited.map((a) => path.basename(a.input.path)).join(', '), 'now registers'));
     return { results, notes: [...notes, ...attempts.flatMap((a) => a.notes)] };
   }
   // Nothing registered: every reported call keeps a TODO marker, and so does a setup that turns undici off.
@@ -179,6 +206,8 @@ function registerUndici(input: CodemodInput, sites: readonly SetupSite[], option
   const needed: NeededImport[] = [UNDICI];
   for (const site of sites.filter((s) => s.kind !== 'provider')) {
     if (site.disables.has('undici')) mark(site.node, 'this setup turns the undici instrumentation off, so fetch/undici requests carry no trace context; enable it unless that is deliberate.');
+    // Never a second one: an UndiciInstrumentation already in the list is turned off (or not the OpenTelemetry one).
+    else if (listsUndici(site)) mark(site.node, 'this setup lists an UndiciInstrumentation that is not enabled, so fetch/undici requests carry no trace context; enable it unless that is deliberate.');
     else edits.push(listEdit(text, site));
   }
   const provider = sites.find((s) => s.kind === 'provider');
@@ -200,6 +229,34 @@ function registerUndici(input: CodemodInput, sites: readonly SetupSite[], option
   const edited = output !== undefined;
   output ??= applyText(text, markers);
   return { result: { output: bom + output, todos }, notes, edited };
+}
+
+/** The site's `instrumentations` (through a variable of the file) constructs an `UndiciInstrumentation`. */
+function listsUndici(site: SetupSite): boolean {
+  const declared = (name: string): ts.Expression | undefined => {
+    let init: ts.Expression | undefined;
+    const visit = (n: ts.Node): void => {
+      if (init) return;
+      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === name && n.initializer) init = n.initializer;
+      else ts.forEachChild(n, visit);
+    };
+    visit(site.sourceFile);
+    return init;
+  };
+  const has = (e: ts.Node | undefined, depth: number): boolean => {
+    if (!e || depth > 3) return false;
+    if (ts.isNewExpression(e)) {
+      const callee = e.expression;
+      const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+      if (name === 'UndiciInstrumentation') return true;
+    }
+    if (ts.isIdentifier(e) && !(ts.isNewExpression(e.parent) && e.parent.expression === e)) {
+      const init = declared(e.text);
+      if (init && has(init, depth + 1)) return true;
+    }
+    return ts.forEachChild(e, (c) => has(c, depth) || undefined) ?? false;
+  };
+  return has(site.list, 0);
 }
 
 function applyText(text: string, edits: readonly SiteEdit[]): string {

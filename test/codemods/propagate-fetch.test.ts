@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import transform, { codemod } from '../../codemods/propagate-fetch.js';
-import { describeCodemodFixtures } from '../helpers/codemod-fixtures.js';
+import { describeCodemodFixtures, unmarkedReports } from '../helpers/codemod-fixtures.js';
 import { describeFixtureFolder } from '../helpers/fixture-folder.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -13,6 +13,8 @@ const service = (file: string) => path.join(ROOT, 'fixtures/outbound-http/http-o
 describeCodemodFixtures('propagate-fetch');
 // --mode=inject: each call injects the active context itself.
 describeFixtureFolder('propagate-fetch', 'inject', { codemodOptions: { mode: 'inject' } });
+// `instrumented` lists http but not undici: the processed setup, once it registers undici, wins over the stale setting.
+describeFixtureFolder('propagate-fetch', 'http-only-setting', { settings: { 'otel-context': { instrumented: ['http'] } } });
 
 const SETUP = `import { NodeSDK } from '@opentelemetry/sdk-node';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
@@ -102,6 +104,49 @@ registerInstrumentations({ instrumentations: [instrumentations, new UndiciInstru
       'no tracing setup (NodeSDK, registerInstrumentations, a tracer provider) found among the processed files: register new UndiciInstrumentation() where tracing is set up; 1 fetch/undici call(s) are marked TODO(otel-context)',
     ]);
     expect(codemod.transformProject!([{ path: client.path, source: out.output }], { settings }).results.get(client.path)!.output).toBe(out.output);
+  });
+
+  it('registers undici once when `instrumented` omits it, then trusts the setup over the stale setting', () => {
+    const settings = { 'otel-context': { instrumented: ['http'] } };
+    const setup = { path: service('src/instrumentation.ts'), source: SETUP };
+    const client = { path: service('src/inventory.ts'), source: CLIENT };
+    const first = codemod.transformProject!([setup, client], { settings });
+    const registered = first.results.get(setup.path)!.output;
+    expect(registered).toContain('instrumentations: [new HttpInstrumentation(), new UndiciInstrumentation()],');
+    expect(first.results.get(client.path)!.output).toBe(CLIENT);
+    expect(first.notes).toContain(
+      "settings['otel-context'].instrumented does not list undici, but instrumentation.ts now registers UndiciInstrumentation: the setting is stale; add 'undici' to it (without type information, no-bare-fetch sees the registration only in the file that makes it and keeps reporting the calls of other files)",
+    );
+    // The second run (same stale setting) adds no second UndiciInstrumentation, and says why.
+    const again = codemod.transformProject!([{ path: setup.path, source: registered }, client], { settings });
+    expect(again.results.get(setup.path)!.output).toBe(registered);
+    expect(again.results.get(client.path)!.output).toBe(CLIENT);
+    expect(again.notes).toEqual([
+      "settings['otel-context'].instrumented does not list undici, but instrumentation.ts registers UndiciInstrumentation: the setting is stale; add 'undici' to it (without type information, no-bare-fetch sees the registration only in the file that makes it and keeps reporting the calls of other files)",
+    ]);
+    // The rule agrees where it sees the registration (the setup file, or the program with types);
+    // without types, another file sees only the setting.
+    const both = SETUP.replace('new HttpInstrumentation()]', 'new HttpInstrumentation(), new UndiciInstrumentation()]').replace(
+      "import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';\n",
+      "import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';\nimport { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';\n",
+    );
+    expect(unmarkedReports(['no-bare-fetch'], service('src/setup.ts'), both + CLIENT, settings)).toEqual([]);
+    expect(unmarkedReports(['no-bare-fetch'], client.path, CLIENT, settings)).toHaveLength(1);
+  });
+
+  it('never adds UndiciInstrumentation to a list that already has one', () => {
+    const setup = {
+      path: service('src/instrumentation.ts'),
+      source: `import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+registerInstrumentations({ instrumentations: [new UndiciInstrumentation({ enabled: false })] });
+`,
+    };
+    const client = { path: service('src/inventory.ts'), source: CLIENT };
+    const { results } = codemod.transformProject!([setup, client], {});
+    const out = results.get(setup.path)!.output;
+    expect(out.match(/new UndiciInstrumentation\(/g)).toHaveLength(1);
+    expect(out).toContain('// TODO(otel-context): otel-context/no-bare-fetch: this setup lists an UndiciInstrumentation that is not enabled');
   });
 
   it('treats another codemod\'s --mode (in an `all` run) as the default', () => {

@@ -61,6 +61,8 @@ ${CALL}`,
     },
     // The setting says undici is instrumented.
     { code: HTTP_SETUP + CALL, filename: HTTP_ONLY, settings: { 'otel-context': { instrumented: ['http', 'undici'] } } },
+    // The setting omits undici but the code in sight registers it (propagate-fetch added it): the setting is stale.
+    { code: UNDICI_SETUP + CALL, filename: HTTP_ONLY, settings: HTTP_SETTING },
     // Browser code: a web tracer provider.
     {
       code: `import { WebTracerProvider } from '@opentelemetry/sdk-trace-web';
@@ -566,6 +568,8 @@ typedRuleTester.run('no-bare-fetch (typed)', rule, {
   valid: [
     // The undici instrumentation is registered in another file of the program.
     { code: TYPED_CALL, filename: typedFile('undici') },
+    // ... also when the `instrumented` setting omits it (a stale setting: the program shows the registration).
+    { code: TYPED_CALL, filename: typedFile('undici'), settings: HTTP_SETTING },
     { code: TYPED_CALL, filename: typedFile('auto') },
     // No setup anywhere in the program.
     { code: TYPED_CALL, filename: typedFile('no-setup') },
