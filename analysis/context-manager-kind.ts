@@ -42,14 +42,37 @@ const perFile = defineProgramFact(() => {
   };
 });
 
+/**
+ * Per program: file -> the managers of the files it is connected to, indexed from the few files
+ * that register one. `connectedFiles` is symmetric (`s` is connected to `f` when a file loads both,
+ * so exactly when `f` is connected to `s`), so one walk per registering file answers every file,
+ * instead of one walk of the (often large) connected part of the graph per linted file.
+ */
+const managersByFile = defineProgramFact((program) => {
+  const ofFile = perFile(program);
+  const graph = localImportGraph(program);
+  const byFile = new Map<string, Set<ContextManagerKind>>();
+  const nodes = new Set<string>(graph.references.keys());
+  for (const targets of graph.importers.keys()) nodes.add(targets);
+  for (const s of nodes) {
+    const sf = program.getSourceFile(s);
+    const kinds = sf ? ofFile(sf) : undefined;
+    if (!kinds || kinds.size === 0) continue;
+    for (const f of connectedFiles(graph, s)) {
+      let set = byFile.get(f);
+      if (!set) byFile.set(f, (set = new Set()));
+      for (const k of kinds) set.add(k);
+    }
+  }
+  return byFile;
+});
+
 /** The managers registered by the files of the process `fileName` runs in (see `connectedFiles`). */
 export function contextManagersAround(program: ts.Program, fileName: string): Set<ContextManagerKind> {
-  const ofFile = perFile(program);
-  const kinds = new Set<ContextManagerKind>();
-  for (const f of connectedFiles(localImportGraph(program), fileName)) {
-    const sf = program.getSourceFile(f);
-    if (sf) for (const k of ofFile(sf)) kinds.add(k);
-  }
+  const kinds = new Set<ContextManagerKind>(managersByFile(program).get(fileName));
+  // The file itself is always among its connected files, graph node or not.
+  const sf = program.getSourceFile(fileName);
+  if (sf) for (const k of perFile(program)(sf)) kinds.add(k);
   return kinds;
 }
 

@@ -3,7 +3,7 @@ import { AST_NODE_TYPES, AST_TOKEN_TYPES } from '@typescript-eslint/utils';
 import { applyEdits, type Edit } from '../engine/apply-edits.js';
 import { walk } from './ast-walk.js';
 import { isFunctionNode } from './active-context-use.js';
-import { owningFunction } from './span-ownership.js';
+import { endCallOf, owningFunction } from './span-ownership.js';
 
 /**
  * Builds the edit that gives a span a `try { ... } finally { span.end(); }` lifetime: the statements
@@ -20,6 +20,9 @@ import { owningFunction } from './span-ownership.js';
  * - in an `async` function, `return call()` before the old `end()` (not inside another `try`)
  *   becomes `return await call()`, so the `finally` runs when the returned promise settles, not
  *   when it is handed back;
+ * - spans started back to back and ended back to back in an order that nested `try`/`finally`
+ *   blocks would reverse (`a`, `b` started, `a.end(); b.end();`: siblings that overlap) share one
+ *   `try { ... } finally { a.end(); b.end(); }` that keeps their end order;
  * - comments move with their lines, lines are re-indented one level except inside template
  *   literals and other multi-line tokens, and the file's line endings and semicolon style are kept.
  * It returns undefined where that cannot be done safely (the caller then offers no fix).
@@ -35,6 +38,12 @@ export interface EndInFinallyInput {
   readonly anchor: SpanAnchor;
   /** Every `end()` call on the span in its own function. */
   readonly ends: readonly TSESTree.CallExpression[];
+  /**
+   * Whether a declarator starts a span (`const x = tracer.startSpan(...)`): with it, spans started
+   * back to back and ended back to back in another order than nesting would give share one
+   * `finally` that keeps their end order (see `backToBackGroup`).
+   */
+  readonly startsSpan?: (declarator: TSESTree.VariableDeclarator) => boolean;
 }
 
 export interface EndInFinallyFix {
@@ -220,7 +229,13 @@ export function buildEndInFinallyFix(input: EndInFinallyInput): EndInFinallyFix 
   if (anchor.kind === 'callback' && anchor.callback.body.type !== AST_NODE_TYPES.BlockStatement) {
     return wrapExpressionBody(input, lines, anchor.callback as TSESTree.ArrowFunctionExpression & { body: TSESTree.Expression });
   }
+  const group = anchor.kind === 'declaration' ? backToBackGroup(sourceCode, anchor.statement, input) : undefined;
+  return (group && wrapRegion(input, lines, group)) ?? wrapRegion(input, lines, undefined);
+}
 
+/** The `try`/`finally` around the span's region; with a group, around the region all its spans share. */
+function wrapRegion(input: EndInFinallyInput, lines: Lines, group: SpanGroup | undefined): EndInFinallyFix | undefined {
+  const { sourceCode, anchor } = input;
   // The list the span lives in, and where its region begins.
   let list: readonly Statement[];
   let first: number;
@@ -232,19 +247,22 @@ export function buildEndInFinallyFix(input: EndInFinallyInput): EndInFinallyFix 
     const owned = statementList(container);
     if (!owned) return undefined;
     list = owned;
-    first = list.indexOf(statement) + 1;
-    head = statement;
+    // A group's region begins after its last declaration.
+    head = group ? group.last : statement;
+    first = list.indexOf(head as Statement) + 1;
   } else {
     container = anchor.callback.body;
     list = (anchor.callback.body as TSESTree.BlockStatement).body;
     first = 0;
     head = sourceCode.getFirstToken(container)!;
   }
-  const endSet = new Set<TSESTree.Node>(input.ends);
+  const endSet = new Set<TSESTree.Node>(group ? group.calls : input.ends);
   const after = list.slice(first);
-  const topEnd = after.findIndex((s) => endStatementCall(s, endSet));
+  const topEnd = group ? after.indexOf(group.ends[0]) : after.findIndex((s) => endStatementCall(s, endSet));
   const initial = topEnd === -1 ? after : after.slice(0, topEnd);
   const moved = topEnd === -1 ? undefined : after[topEnd];
+  // The last statement that moves into the `finally`: a group moves all its end() statements, in order.
+  const movedLast = group ? group.ends.at(-1)! : moved;
   const semi = usesSemicolons(sourceCode, anchor.kind === 'declaration' ? anchor.statement : anchor.callback);
   const call = endCallText(sourceCode, input);
   // Ends with different arguments (an explicit end time) cannot become one.
@@ -252,25 +270,27 @@ export function buildEndInFinallyFix(input: EndInFinallyInput): EndInFinallyFix 
   const endText = call + (semi ? ';' : '');
 
   if (initial.length === 0) {
-    if (moved || anchor.kind !== 'declaration' || after.length > 0 || !endsLine(sourceCode, head)) return undefined;
+    if (group || moved || anchor.kind !== 'declaration' || after.length > 0 || !endsLine(sourceCode, head)) return undefined;
     // Nothing runs in the span: end it where it starts.
     const at = lines.end(head.range[1]);
     return { range: [at, at], text: `${lines.eol}${lines.indent(head.range[0])}${endText}`, shape: 'append' };
   }
 
-  const region = growRegion(sourceCode, initial, topEnd === -1 ? [] : after.slice(topEnd + 1));
+  // A group's region does not grow over its end() statements.
+  const region = growRegion(sourceCode, initial, topEnd === -1 || group ? [] : after.slice(topEnd + 1));
   if (!region) return undefined;
   const last = region.at(-1)!;
-  if (!input.ends.every((end) => (moved && endStatementCall(moved, new Set([end]))) || region.some((s) => within(end, s)))) return undefined;
+  const moves = (end: TSESTree.CallExpression): boolean => (group ? group.ends.includes(endStatementOf(end) as Statement) : moved !== undefined && endStatementCall(moved, new Set([end])));
+  if (!(group ? group.calls : input.ends).every((end) => moves(end) || region.some((s) => within(end, s)))) return undefined;
   if (!endsLine(sourceCode, head) || !endsLine(sourceCode, last)) return undefined;
-  if (moved && (!startsLine(lines, moved) || !endsLine(sourceCode, moved))) return undefined;
+  if (moved && (!startsLine(lines, moved) || !endsLine(sourceCode, movedLast!))) return undefined;
 
   const unit = indentUnit(lines, sourceCode, container);
   const base = lines.indent(region[0].range[0]);
   const regionStart = lines.next(head.range[1]);
   // Up to the line before a trailing moved end(): comment lines above it stay in the try.
   const regionEnd = moved && moved.range[0] > last.range[1] ? lines.end(lines.start(moved.range[0]) - 1) : lines.end(last.range[1]);
-  const replaceEnd = moved && moved.range[0] > last.range[1] ? lines.end(moved.range[1]) : regionEnd;
+  const replaceEnd = moved && moved.range[0] > last.range[1] ? lines.end(movedLast!.range[1]) : regionEnd;
 
   // Edits inside the region, on the original text.
   const edits: Edit[] = [];
@@ -286,9 +306,9 @@ export function buildEndInFinallyFix(input: EndInFinallyInput): EndInFinallyFix 
   // Existing end() statements inside the region; a `finally` they leave empty goes too.
   let unwrapped: TSESTree.TryStatement | undefined;
   const emptied = new Set<TSESTree.BlockStatement>();
-  for (const end of input.ends) {
+  for (const end of group ? group.calls : input.ends) {
     const stmt = endStatementOf(end);
-    if (stmt === moved) continue;
+    if (moves(end)) continue;
     const block = stmt.parent;
     if (!block || !statementList(block)) return undefined;
     if (block.type === AST_NODE_TYPES.BlockStatement && block.parent.type === AST_NODE_TYPES.TryStatement && block.parent.finalizer === block && block.body.every((s) => endStatementCall(s, endSet))) {
@@ -326,7 +346,7 @@ export function buildEndInFinallyFix(input: EndInFinallyInput): EndInFinallyFix 
     moved === undefined
       ? `${base}${unit}${endText}`
       : lines
-          .text.slice(lines.start(moved.range[0]), lines.end(moved.range[1]))
+          .text.slice(lines.start(moved.range[0]), lines.end(movedLast!.range[1]))
           .split(/\r?\n/)
           .map((line) => (line.trim() === '' ? line : unit + line))
           .join(lines.eol);
@@ -335,10 +355,13 @@ export function buildEndInFinallyFix(input: EndInFinallyInput): EndInFinallyFix 
   const only = region.length === 1 ? region[0] : undefined;
   if (only?.type === AST_NODE_TYPES.TryStatement && only.handler && !only.finalizer && !unwrapped && startsLine(lines, only)) {
     // A one-line try/catch gets a one-line finally.
-    const inline = only.loc.start.line === only.loc.end.line && (moved === undefined || !hasCommentOnLine(sourceCode, moved));
-    const finallyText = inline ? ` finally { ${endText} }` : ` finally {${lines.eol}${finallyBody}${lines.eol}${base}}`;
+    const inline =
+      only.loc.start.line === only.loc.end.line &&
+      (group ? !sourceCode.getAllComments().some((c) => c.range[0] >= lines.start(moved!.range[0]) && c.range[1] <= lines.end(movedLast!.range[1])) : moved === undefined || !hasCommentOnLine(sourceCode, moved));
+    const inlineText = group ? group.ends.map((s) => sourceCode.getText(s)).join(' ') : endText;
+    const finallyText = inline ? ` finally { ${inlineText} }` : ` finally {${lines.eol}${finallyBody}${lines.eol}${base}}`;
     const all: Edit[] = [...edits, { range: [only.handler.range[1], only.handler.range[1]], text: finallyText }];
-    if (moved && moved.range[0] > last.range[1]) all.push({ range: [lines.start(moved.range[0]), lines.next(moved.range[1])], text: '' });
+    if (moved && moved.range[0] > last.range[1]) all.push({ range: [lines.start(moved.range[0]), lines.next(movedLast!.range[1])], text: '' });
     return sliceEdit(sourceCode.text, all, 'wrap');
   }
 
@@ -366,6 +389,83 @@ export function buildEndInFinallyFix(input: EndInFinallyInput): EndInFinallyFix 
   const eol = lines.eol;
   const text = `${base}try {${eol}${body}${eol}${base}} finally {${eol}${finallyBody}${eol}${base}}`;
   return { range: [regionStart, replaceEnd], text, shape: 'wrap' };
+}
+
+/** Spans started back to back that share one `finally`: see `backToBackGroup`. */
+interface SpanGroup {
+  /** The last of the group's declarations: the region begins after it. */
+  readonly last: Statement;
+  /** The group's first top-level `x.end();` statements, consecutive and in their order: they move into the `finally`. */
+  readonly ends: readonly Statement[];
+  /** Every `end()` call on the group's spans (the others go, as a lone span's do). */
+  readonly calls: readonly TSESTree.CallExpression[];
+}
+
+/**
+ * The spans declared back to back with the anchor's (`const a = tracer.startSpan(...); const b = ...;`)
+ * whose first `end()` statements after them, in the same list, also follow each other, in an order
+ * nested `try`/`finally` blocks would change: those blocks end the last started first, so
+ * `a.end(); b.end();` would become `b`, then `a` (and `b` would look like `a`'s child). Every
+ * `end()` of a group's span is in the declarations' function and has one text. Undefined when
+ * there is no such group of two or more, or the end order is already the nested one.
+ */
+function backToBackGroup(sourceCode: SourceCode, statement: TSESTree.VariableDeclaration, input: EndInFinallyInput): SpanGroup | undefined {
+  const list = statementList(statement.parent);
+  const startsSpan = input.startsSpan;
+  if (!list || !startsSpan || input.ends.length === 0) return undefined;
+  const owner = owningFunction(statement);
+  interface Span {
+    readonly statement: Statement;
+    /** The span's first top-level end() statement after the declarations, and all its end() calls. */
+    readonly end: Statement | undefined;
+    readonly calls: readonly TSESTree.CallExpression[];
+  }
+  /** The span a statement declares alone (undefined when it declares none). */
+  const spanOf = (s: Statement | undefined): Span | undefined => {
+    if (s?.type !== AST_NODE_TYPES.VariableDeclaration || s.declarations.length !== 1) return undefined;
+    const declarator = s.declarations[0];
+    if (declarator.id.type !== AST_NODE_TYPES.Identifier || !startsSpan(declarator)) return undefined;
+    const name = declarator.id.name;
+    const variable = sourceCode.getDeclaredVariables(declarator).find((v) => v.name === name);
+    const calls =
+      s === statement ? input.ends : variable ? variable.references.map((r) => endCallOf(r.identifier)).filter((c): c is TSESTree.CallExpression => c !== undefined) : [];
+    const ok = calls.length > 0 && calls.every((c) => owningFunction(c) === owner) && new Set(calls.map((c) => sourceCode.getText(c))).size === 1;
+    const set = new Set<TSESTree.Node>(calls);
+    const end = ok ? list.find((t) => t.range[0] > s.range[1] && endStatementCall(t, set)) : undefined;
+    return { statement: s, end, calls };
+  };
+  const at = list.indexOf(statement);
+  let from = at;
+  let to = at;
+  while (from > 0 && spanOf(list[from - 1])) from--;
+  while (spanOf(list[to + 1])) to++;
+  const spans = list.slice(from, to + 1).map((s) => spanOf(s)!);
+  const own = spans[at - from].end;
+  if (!own) return undefined;
+  // The run of such end() statements around the anchor's.
+  const isEnd = (s: Statement | undefined) => s !== undefined && spans.some((span) => span.end === s);
+  let e0 = list.indexOf(own);
+  let e1 = e0;
+  while (isEnd(list[e0 - 1])) e0--;
+  while (isEnd(list[e1 + 1])) e1++;
+  const ends = list.slice(e0, e1 + 1);
+  // The declarations around the anchor's whose span ends in that run; the run holds no other end().
+  const inRun = (i: number): boolean => {
+    const end = spans[i].end;
+    return end !== undefined && ends.includes(end);
+  };
+  let g0 = at - from;
+  let g1 = g0;
+  while (g0 > 0 && inRun(g0 - 1)) g0--;
+  while (g1 + 1 < spans.length && inRun(g1 + 1)) g1++;
+  const group = spans.slice(g0, g1 + 1);
+  if (group.length < 2 || ends.length !== group.length) return undefined;
+  // Nested blocks end them in reverse start order: when that is the order written, nesting keeps it.
+  if (group.every((span, i) => span.end === ends[ends.length - 1 - i])) return undefined;
+  const last = group.at(-1)!.statement;
+  // Something must run between the starts and the ends.
+  if (e0 <= list.indexOf(last) + 1) return undefined;
+  return { last, ends, calls: group.flatMap((span) => span.calls) };
 }
 
 /** The text of the span's end call: `name.end()`, or the one text all its calls share (`span.end(endTime)`); undefined when they differ. */

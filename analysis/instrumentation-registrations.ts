@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { defineProgramFact, projectSourceFiles } from './program-facts.js';
+import { definePackageFact } from './program-facts.js';
 
 /**
  * Which auto-instrumentations code registers (`http`, `undici`, `express`, ...), read syntactically
@@ -365,11 +365,8 @@ export function mergeInstrumentations(parts: readonly InstrumentationRegistratio
   return { setup, enabled, disabled, opaque, browser, importedModules, sites };
 }
 
-/** What the program's own non-test files register, computed once per program. */
-export const programInstrumentations = defineProgramFact((program) =>
-  mergeInstrumentations(
-    projectSourceFiles(program)
-      .filter((sf) => !TEST_FILE.test(sf.fileName))
-      .map(fileInstrumentations),
-  ),
-);
+/**
+ * What the non-test files of one package of the program register (the package of `fileName`, see
+ * `packageSourceFiles`), computed once per program and package.
+ */
+export const programInstrumentations = definePackageFact((files) => mergeInstrumentations(files.filter((sf) => !TEST_FILE.test(sf.fileName)).map(fileInstrumentations)));

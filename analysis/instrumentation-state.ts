@@ -1,4 +1,4 @@
-import { parserServices } from './parser-services.js';
+import { parserServices, programFileName } from './parser-services.js';
 import type { TSESLint } from '@typescript-eslint/utils';
 import ts from 'typescript';
 import { readSettings } from './settings.js';
@@ -50,7 +50,7 @@ export function instrumentationView(context: AnyContext): InstrumentationView {
   const get = (): InstrumentationRegistrations => {
     if (registrations) return registrations;
     const code = program
-      ? programInstrumentations(program)
+      ? programInstrumentations(program, programFileName(context))
       : fileInstrumentations(ts.createSourceFile(context.filename, context.sourceCode.text, ts.ScriptTarget.Latest, false));
     const preloaded = packageInstrumentation(context.filename).preloaded;
     return (registrations = preloaded ? mergeInstrumentations([code, preloaded]) : code);

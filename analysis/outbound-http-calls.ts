@@ -65,9 +65,14 @@ function bindingsOf(sourceCode: SourceCode): FileBindings {
   return hit;
 }
 
-/** Does the file mention anything an outbound call could come from? (cheap first) */
+/**
+ * Does the file mention anything an outbound call could come from? (cheap first) `fetch`, a client
+ * module's name (`undici`, `axios`, `got`) or `http`/`https` as a word: the module (`'node:http'`,
+ * `http.get(`, `./http-client`), not the scheme of a URL (`http://` in a licence header or a link),
+ * which names no module and no callee.
+ */
 export function mayCallOutbound(text: string): boolean {
-  return /\bfetch\b|undici|\bhttps?\b|axios|\bgot\b/.test(text);
+  return /\bfetch\b|undici|\bhttps?\b(?!:\/\/)|axios|\bgot\b/.test(text);
 }
 
 /** The identifier is bound to one of the module's imports (not shadowed). */
@@ -227,26 +232,48 @@ function typedOutbound(services: ParserServicesWithTypeInformation, node: TSESTr
 
 /** Names an outbound call can end in; anything else is answered without the type checker. */
 const CALL_NAMES = new Set([...UNDICI_FUNCTIONS, ...DISPATCHER_METHODS, ...HTTP_FUNCTIONS, ...AXIOS_URL_CONFIG, ...AXIOS_URL_DATA_CONFIG, ...GOT_METHODS]);
+/** The same for the undici transport alone (global `fetch`, the undici functions and dispatcher methods). */
+const UNDICI_CALL_NAMES = new Set([...UNDICI_FUNCTIONS, ...DISPATCHER_METHODS]);
 
-/** Cheap first: a callee that cannot be an outbound client (`console.log`, `items.map`) is not one. */
-function plausibleCallee(sourceCode: SourceCode, node: TSESTree.CallExpression): boolean {
-  const callee = unwrap(node.callee);
-  if (callee.type === AST_NODE_TYPES.MemberExpression) return !callee.computed && callee.property.type === AST_NODE_TYPES.Identifier && CALL_NAMES.has(callee.property.name);
-  if (callee.type !== AST_NODE_TYPES.Identifier) return false;
-  if (CALL_NAMES.has(callee.name)) return true;
-  const b = bindingsOf(sourceCode);
-  if ([b.axios, b.got, b.nodeFetch, b.undici, b.http].some((m) => m.namespaces.has(callee.name) || m.named.has(callee.name))) return true;
-  // `const send = fetch`: an alias the checker (or the untyped lookup) follows
-  const init = constInit(sourceCode, callee);
-  return !!init && (init.type === AST_NODE_TYPES.Identifier || init.type === AST_NODE_TYPES.MemberExpression);
+export interface OutboundCallOptions {
+  /**
+   * Only calls on the undici transport (global `fetch`, undici) matter to the caller: calls that can
+   * only be `node:http` clients (`.get`/`.post`/... members, axios/got/node-fetch/http imports) are
+   * answered `undefined` without asking the type checker.
+   */
+  readonly undiciOnly?: boolean;
 }
 
-export function outboundCallOf(context: AnyContext, node: TSESTree.CallExpression): OutboundCall | undefined {
-  if (!plausibleCallee(context.sourceCode, node)) return undefined;
+/**
+ * Cheap first: a callee that cannot be an outbound client (`console.log`, `items.map`) is not one.
+ * A callee is plausible when its name is one an outbound call ends in, when it is bound to an import
+ * of a client module, or when it is a `const` alias whose initializer would be a plausible callee
+ * itself (`const send = fetch`, `const get = axios.get`, `const r = undiciRequest`): the aliases the
+ * checker (or the untyped lookup) follows one level.
+ */
+function plausibleCallee(sourceCode: SourceCode, written: TSESTree.Node, undiciOnly: boolean, depth = 0): boolean {
+  const names = undiciOnly ? UNDICI_CALL_NAMES : CALL_NAMES;
+  const callee = unwrap(written);
+  if (callee.type === AST_NODE_TYPES.MemberExpression) return !callee.computed && callee.property.type === AST_NODE_TYPES.Identifier && names.has(callee.property.name);
+  if (callee.type !== AST_NODE_TYPES.Identifier) return false;
+  if (names.has(callee.name)) return true;
+  const b = bindingsOf(sourceCode);
+  const modules = undiciOnly ? [b.undici] : [b.axios, b.got, b.nodeFetch, b.undici, b.http];
+  if (modules.some((m) => m.namespaces.has(callee.name) || m.named.has(callee.name))) return true;
+  const init = depth === 0 ? constInit(sourceCode, callee) : undefined;
+  return !!init && plausibleCallee(sourceCode, init, undiciOnly, depth + 1);
+}
+
+export function outboundCallOf(context: AnyContext, node: TSESTree.CallExpression, options: OutboundCallOptions = {}): OutboundCall | undefined {
+  const undiciOnly = options.undiciOnly === true;
+  if (!plausibleCallee(context.sourceCode, node.callee, undiciOnly)) return undefined;
   const services = parserServices(context);
+  let call: OutboundCall | undefined;
   if (services.program) {
     const typed = typedOutbound(services, node);
-    if (typed !== 'unresolved') return typed;
+    call = typed === 'unresolved' ? untypedOutbound(context.sourceCode, node) : typed;
+  } else {
+    call = untypedOutbound(context.sourceCode, node);
   }
-  return untypedOutbound(context.sourceCode, node);
+  return undiciOnly && call?.transport !== 'undici' ? undefined : call;
 }

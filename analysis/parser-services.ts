@@ -12,3 +12,12 @@ export function parserServices(context: Readonly<TSESLint.RuleContext<string, re
   const services = context.sourceCode.parserServices as Partial<ParserServicesWithTypeInformation> | undefined;
   return services?.program && services.esTreeNodeToTSNodeMap ? (services as ParserServicesWithTypeInformation) : { program: null };
 }
+
+/**
+ * The linted file's name as its program knows it (absolute), when it has type information: a
+ * harness such as RuleTester may hand rules a relative `context.filename`.
+ */
+export function programFileName(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>): string {
+  const services = parserServices(context);
+  return services.program ? services.esTreeNodeToTSNodeMap.get(context.sourceCode.ast).fileName : context.filename;
+}

@@ -1,7 +1,7 @@
 import type { TSESTree, ParserServicesWithTypeInformation } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
 import ts from 'typescript';
-import { collectModuleBindings, OTEL_API, type ModuleBindings } from './otel-imports.js';
+import { collectModuleBindings, isRequireCall, OTEL_API, type ModuleBindings } from './otel-imports.js';
 
 /** Interfaces of `@opentelemetry/api` the rules ask about. */
 export type OtelTypeName = 'Tracer' | 'Span' | 'Context' | 'TextMapPropagator' | 'TracerProvider';
@@ -196,6 +196,49 @@ function isStartActiveSpanCallbackSpan(
   return callee.property.name === 'startActiveSpan' && untypedValueKind(resolver, sourceCode, callee.object, 'Tracer', depth + 1) === true;
 }
 
+/**
+ * Cheap first, before the checker: can `node` name the export `name` of `@opentelemetry/api` at all?
+ * An identifier names an API export only as an import binding (`import { context as ctx }`, from the
+ * API or from a module re-exporting it) or a `require` (JavaScript): a variable, parameter, function
+ * or class declared in this file is a symbol of its own, whatever its value. A member names it under
+ * its own name (`api.context`, `this.otel.context`, the default export's `otel.context`), or under
+ * another through a module namespace that re-exports it (`wrapper.ctx`), whose root is an import or a
+ * `require()`/`import()`. So `fn.bind(this)` or `this.onEnd.bind(this)` never reach the checker.
+ * Globals (no declaration in the file) are left to the checker.
+ */
+function mayNameApiExport(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node, name: string): boolean {
+  let root: TSESTree.Node = node;
+  if (root.type === AST_NODE_TYPES.MemberExpression && !root.computed && root.property.type === AST_NODE_TYPES.Identifier && root.property.name === name) return true;
+  for (;;) {
+    if (root.type === AST_NODE_TYPES.MemberExpression) root = root.object;
+    else if (root.type === AST_NODE_TYPES.TSNonNullExpression || root.type === AST_NODE_TYPES.TSAsExpression || root.type === AST_NODE_TYPES.TSSatisfiesExpression) root = root.expression;
+    else if (root.type === AST_NODE_TYPES.AwaitExpression) root = root.argument;
+    else break;
+  }
+  if (isRequireCall(root) || root.type === AST_NODE_TYPES.ImportExpression) return true;
+  if (root.type !== AST_NODE_TYPES.Identifier) return false;
+  const v = findVariable(sourceCode, root);
+  if (!v || v.defs.length === 0) return true;
+  return v.defs.some(
+    (d) =>
+      d.type === TSESLint.Scope.DefinitionType.ImportBinding ||
+      d.type === TSESLint.Scope.DefinitionType.ImplicitGlobalVariable ||
+      (d.type === TSESLint.Scope.DefinitionType.Variable && d.node.type === AST_NODE_TYPES.VariableDeclarator && !!d.node.init && requireRooted(d.node.init)),
+  );
+}
+
+/** `require('m')`, `require('m').a.b`, `await import('m')`, `(await import('m')).a`: a module's exports. */
+function requireRooted(expr: TSESTree.Node): boolean {
+  let n: TSESTree.Node = expr;
+  for (;;) {
+    if (n.type === AST_NODE_TYPES.MemberExpression) n = n.object;
+    else if (n.type === AST_NODE_TYPES.TSNonNullExpression || n.type === AST_NODE_TYPES.TSAsExpression || n.type === AST_NODE_TYPES.TSSatisfiesExpression) n = n.expression;
+    else if (n.type === AST_NODE_TYPES.AwaitExpression) n = n.argument;
+    else break;
+  }
+  return isRequireCall(n) || n.type === AST_NODE_TYPES.ImportExpression;
+}
+
 function createTypedResolver(
   services: ParserServicesWithTypeInformation,
   bindings: ModuleBindings,
@@ -208,16 +251,22 @@ function createTypedResolver(
   const declaredInApi = (symbol: ts.Symbol | undefined): boolean =>
     !!symbol?.declarations?.some((d) => API_DECLARATION_FILE.test(d.getSourceFile().fileName));
 
+  // Per node: several rules ask about the same receivers and values.
+  const symbols = new Map<TSESTree.Node, ts.Symbol | undefined>();
+  const types = new Map<TSESTree.Node, ts.Type | undefined>();
+
   const resolveSymbol = (node: TSESTree.Node): ts.Symbol | undefined => {
+    if (symbols.has(node)) return symbols.get(node);
     const tsNode = services.esTreeNodeToTSNodeMap.get(node);
-    if (!tsNode) return undefined;
-    let symbol = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(tsNode) ? tsNode.name : tsNode);
+    let symbol = tsNode && checker.getSymbolAtLocation(ts.isPropertyAccessExpression(tsNode) ? tsNode.name : tsNode);
     if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+    symbols.set(node, symbol);
     return symbol;
   };
 
   const isApiExport = (node: TSESTree.Node, name: string): boolean => {
     if (node.type !== AST_NODE_TYPES.Identifier && node.type !== AST_NODE_TYPES.MemberExpression) return false;
+    if (!mayNameApiExport(sourceCode, node, name)) return false;
     const symbol = resolveSymbol(node);
     // An unresolved symbol (missing @opentelemetry/api types) falls back to import tracking.
     if (!symbol) return untypedFallback.isApiExport(node, name);
@@ -237,9 +286,13 @@ function createTypedResolver(
     isApiExport,
     isApiCall: (node, ns, method) => isApiCallWith(isApiExport, node, ns, method),
     isOtelType(node, name) {
-      const tsNode = services.esTreeNodeToTSNodeMap.get(node);
-      if (!tsNode) return undefined;
-      const type = checker.getTypeAtLocation(tsNode);
+      let type = types.get(node);
+      if (!types.has(node)) {
+        const tsNode = services.esTreeNodeToTSNodeMap.get(node);
+        type = tsNode && checker.getTypeAtLocation(tsNode);
+        types.set(node, type);
+      }
+      if (!type) return undefined;
       if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return untypedFallback.isOtelType(node, name);
       return typeIs(type, name);
     },

@@ -1,5 +1,5 @@
 import type ts from 'typescript';
-import { defineProgramFact, projectSourceFiles } from './program-facts.js';
+import { definePackageFact } from './program-facts.js';
 import { connectedFiles, localImportGraph } from './local-import-graph.js';
 
 /**
@@ -55,11 +55,12 @@ function evidenceOf(sf: ts.SourceFile): GlobalSetupEvidence {
   return e;
 }
 
-const programInjectsOrExtracts = defineProgramFact((program) => projectSourceFiles(program).some((sf) => evidenceOf(sf).injectsOrExtracts));
+/** Some file of the package injects or extracts (a propagator matters only to a service that propagates). */
+const packageInjectsOrExtracts = definePackageFact((files) => files.some((sf) => evidenceOf(sf).injectsOrExtracts));
 
 /**
  * Registrations from the files of the process the file runs in (see `connectedFiles`); inject and
- * extract calls from the whole program.
+ * extract calls from the file's package.
  */
 export function setupEvidenceAround(program: ts.Program, fileName: string): GlobalSetupEvidence {
   const out: GlobalSetupEvidence = { contextManager: false, propagator: false, injectsOrExtracts: false };
@@ -70,6 +71,6 @@ export function setupEvidenceAround(program: ts.Program, fileName: string): Glob
     out.contextManager ||= e.contextManager;
     out.propagator ||= e.propagator;
   }
-  out.injectsOrExtracts = programInjectsOrExtracts(program);
+  out.injectsOrExtracts = packageInjectsOrExtracts(program, fileName);
   return out;
 }

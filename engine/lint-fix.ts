@@ -5,6 +5,7 @@ import path from 'node:path';
 import { CodemodParseError, type CodemodInput, type CodemodResult, type CodemodTodo, type ParserName } from './types.js';
 import { applyEdits, type Edit } from './apply-edits.js';
 import { parserFor } from './parser-choice.js';
+import { anyRuleMayReport } from './rule-gates.js';
 
 export { parserFor };
 import { rules } from '../rules/index.js';
@@ -61,6 +62,9 @@ export function lintFix(input: CodemodInput, spec: LintFixSpec, options: LintFix
   const parser = parserFor(input.path, options.parser);
   const hasBom = input.source.charCodeAt(0) === 0xfeff;
   let text = hasBom ? input.source.slice(1) : input.source;
+  // Cheap first: when no rule of the spec can report on this text (each rule's own text gate), there
+  // is nothing to fix or mark, so skip the parse. The runner checks the syntax of every file itself.
+  if (!anyRuleMayReport(text, spec.rules)) return { output: input.source, todos: [] };
   const linter = new Linter({ configType: 'flat', ...(options.realPath ? { cwd: path.dirname(path.resolve(input.path)) } : {}) });
   const rules = Object.fromEntries(Object.entries(spec.rules).map(([id, opts]) => [PREFIX + id, ['error', ...opts] as Linter.RuleEntry]));
   const config: Linter.Config[] = [
@@ -86,7 +90,12 @@ export function lintFix(input: CodemodInput, spec: LintFixSpec, options: LintFix
   const first = verify(text);
   let messages = first.messages;
   const fatal = first.fatal;
-  if (fatal) throw new CodemodParseError(input.path, fatal.line, fatal.column, fatal.message);
+  if (fatal) {
+    // As the runner's own syntax check reports it: the parser's message, a 1-based column (ESLint
+    // passes typescript-estree's 0-based one through; espree's is 1-based already).
+    const column = parser === 'babel' ? fatal.column : fatal.column + 1;
+    throw new CodemodParseError(input.path, fatal.line, column, fatal.message.replace(/^Parsing error: /, ''));
+  }
 
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const edits: Edit[] = [];

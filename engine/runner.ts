@@ -7,19 +7,42 @@ import { lineMap, unifiedDiff } from './diff.js';
 import { uncommittedChanges } from './git.js';
 import { writeFileAtomic } from './write-atomic.js';
 import { existsSync } from 'node:fs';
-import { parse } from '@typescript-eslint/typescript-estree';
+import ts from 'typescript';
 import { parserFor } from './parser-choice.js';
 import { CodemodParseError } from './types.js';
 
-/** The parse error of `text`, as the codemods' parser for this file would report it, or undefined. */
-function parseProblem(file: string, text: string, forced: ParserName | undefined): CodemodParseError | undefined {
-  try {
-    parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, { jsx: parserFor(file, forced) !== 'ts', loc: false, range: false });
-    return undefined;
-  } catch (error) {
-    const e = error as { message?: string; lineNumber?: number; column?: number };
-    return new CodemodParseError(file, e.lineNumber, e.column, e.message ?? String(error));
+/** The script kind typescript-estree (so every codemod's parser) gives the file: by extension, else by parser. */
+function scriptKind(file: string, forced: ParserName | undefined): ts.ScriptKind {
+  switch (path.extname(file).toLowerCase()) {
+    case '.js':
+    case '.cjs':
+    case '.mjs':
+      return ts.ScriptKind.JS;
+    case '.ts':
+    case '.cts':
+    case '.mts':
+      return ts.ScriptKind.TS;
+    case '.jsx':
+      return ts.ScriptKind.JSX;
+    case '.tsx':
+      return ts.ScriptKind.TSX;
+    default:
+      return parserFor(file, forced) === 'ts' ? ts.ScriptKind.TS : ts.ScriptKind.TSX;
   }
+}
+
+/**
+ * The first syntax error of `text`, or undefined: TypeScript's parse diagnostics, the ones
+ * typescript-estree throws the first of (before its ESTree conversion, which the codemods' lint
+ * parse adds, with scope analysis). Line and column are 1-based.
+ */
+function syntaxProblem(file: string, text: string, forced: ParserName | undefined): CodemodParseError | undefined {
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const sf = ts.createSourceFile(file, source, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKind(file, forced));
+  const first = (sf as unknown as { parseDiagnostics?: readonly ts.DiagnosticWithLocation[] }).parseDiagnostics?.[0];
+  if (!first) return undefined;
+  const { line, character } = sf.getLineAndCharacterOfPosition(first.start);
+  return new CodemodParseError(file, line + 1, character + 1, ts.flattenDiagnosticMessageText(first.messageText, '\n'));
 }
 
 /** The package.json that governs files in `dir`, or undefined. */
@@ -301,14 +324,14 @@ export async function runCodemods(options: RunOptions): Promise<RunSummary> {
     return w;
   };
 
-  // Per-file codemods parse every file and report what does not parse. Cross-file codemods read
-  // only the files they need, so a run of those alone checks the others here: a file that cannot
-  // be parsed is an error, never "unchanged".
-  if (!codemods.some((c) => c.transformFile && !c.transformProject)) {
-    for (const w of active()) {
-      const error = parseProblem(w.report.absolutePath, w.text, options.parser);
-      if (error) fail(w, codemods[0], error);
-    }
+  // A file that cannot be parsed is an error, never "unchanged"; but the codemods parse only the
+  // files their rules may report on (each rule's text gate, `rule-gates.ts`), and cross-file ones
+  // only the files they need. So every file's syntax is checked here, once, up front, with
+  // TypeScript's parser alone (a fraction of a lint parse); the codemods then see only files that
+  // parse, and one that parses a file the check let through still reports its own parse error.
+  for (const w of active()) {
+    const error = syntaxProblem(w.report.absolutePath, w.text, options.parser);
+    if (error) fail(w, codemods[0], error);
   }
 
   for (const [codemodIndex, codemod] of codemods.entries()) {

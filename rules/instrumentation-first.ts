@@ -138,7 +138,7 @@ export default createRule<Options, MessageIds>({
     /** The instrumentations registered (short names), or undefined when unknown: then every patched module counts. */
     const enabled = (): ReadonlySet<string> | undefined => {
       if (settings.instrumented) return settings.instrumented;
-      const regs = program ? programInstrumentations(program) : fileInstrumentations(ts.createSourceFile(context.filename, sourceCode.text, ts.ScriptTarget.Latest, false));
+      const regs = program ? programInstrumentations(program, fileName) : fileInstrumentations(ts.createSourceFile(context.filename, sourceCode.text, ts.ScriptTarget.Latest, false));
       return regs.setup && !regs.opaque && regs.enabled.size > 0 ? regs.enabled : undefined;
     };
 

@@ -17,6 +17,9 @@ export type MessageIds =
   | 'moveErrorHandlerAfterRoutes'
   | 'awaitRegister';
 
+/** Cheap-first text gate (also the codemod engine's, `engine/rule-gates.ts`): a file without a registration call has nothing to report. */
+export const REGISTRATION_CALL = /\.(use|register|addHook)\s*\(/;
+
 const METHODS = new Set(['use', 'register', 'addHook', 'get', 'post', 'put', 'delete', 'patch', 'all', 'options', 'head', 'route', 'on']);
 
 interface Entry {
@@ -122,7 +125,7 @@ export default createRule<Options, MessageIds>({
   create(context, [options]) {
     const sourceCode = context.sourceCode;
     // Cheap first: no framework import, nothing to check (typed mode still needs a registration call).
-    if (!/\.(use|register|addHook)\s*\(/.test(sourceCode.text)) return {};
+    if (!REGISTRATION_CALL.test(sourceCode.text)) return {};
     const resolver = getOtelResolver(context);
     const settings = readSettings(context);
     const tracingMiddleware = new Set([...settings.tracingMiddleware, ...(options.tracingMiddleware ?? [])]);

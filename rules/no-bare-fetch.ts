@@ -159,7 +159,9 @@ export default createRule<Options, MessageIds>({
 
     return {
       CallExpression(node) {
-        const call = outboundCallOf(context, node);
+        // Without `httpClients` only undici transports can be reported: the other clients' calls
+        // (`.get`/`.post`/... members) never reach the type checker.
+        const call = outboundCallOf(context, node, { undiciOnly: !httpClients });
         if (!call) return;
         const http = call.transport === 'http';
         if (http && !httpClients) return;

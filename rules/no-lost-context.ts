@@ -51,8 +51,17 @@ interface Edit {
 /** The property a fix injects the carrier under, and reads it from on the receiving side. */
 const CARRIER_KEY = 'otelCarrier';
 
-/** Worth a look at all: the OTel API, a thread/process/queue module, or span calls through a local helper. */
-const RELEVANT = /@opentelemetry\/|startActiveSpan|startSpan|getActiveSpan|worker_threads|child_process|cluster|piscina|workerpool|bullmq|process\.on\(/;
+/**
+ * Worth a look at all: the OTel API, a thread/process/queue module, or span calls through a local
+ * helper. `cluster` counts only as a module specifier (`'node:cluster'`, `require('cluster')`): the
+ * only way `message-boundaries` knows the module, and a common word otherwise.
+ */
+export const RELEVANT = /@opentelemetry\/|startActiveSpan|startSpan|getActiveSpan|worker_threads|child_process|['"](?:node:)?cluster['"]|piscina|workerpool|bullmq|process\.on\(/;
+
+/** The rule's cheap-first text gate (also the codemod engine's, `engine/rule-gates.ts`), with the `queues` option's modules. */
+export function mayLoseContext(text: string, queues: readonly { module: string }[] = []): boolean {
+  return RELEVANT.test(text) || queues.some((q) => text.includes(q.module));
+}
 
 const SCHEDULERS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'requestAnimationFrame', 'requestIdleCallback']);
 const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
@@ -177,7 +186,7 @@ export default createRule<Options, MessageIds>({
   create(context, [options]) {
     const sourceCode = context.sourceCode;
     const queues = options.queues ?? [];
-    if (!RELEVANT.test(sourceCode.text) && !queues.some((q) => sourceCode.text.includes(q.module))) return {};
+    if (!mayLoseContext(sourceCode.text, queues)) return {};
     const manager = effectiveContextManager(context);
     // Without a context manager nothing is connected, not even synchronous code: a setup bug
     // (`require-context-manager`), and none of the fixes below would help.

@@ -1,7 +1,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { createRule } from '../analysis/create-rule.js';
-import { getOtelResolver } from '../analysis/resolve-otel-symbol.js';
+import { getOtelResolver, type OtelResolver } from '../analysis/resolve-otel-symbol.js';
 import { readSettings } from '../analysis/settings.js';
 import { asSpanStartCall, rootOption, type SpanStartCall } from '../analysis/span-start-call.js';
 import { findOpenInactiveSpan, type OpenInactiveSpan } from '../analysis/open-inactive-span.js';
@@ -9,6 +9,7 @@ import { isMiddlewareNextCall } from '../analysis/middleware-next-call.js';
 import { instrumentedClientCall } from '../analysis/instrumented-client-call.js';
 import { contextArgument } from '../analysis/context-argument.js';
 import { apiReferences } from '../analysis/api-import-fix.js';
+import { mentionsSpan } from '../analysis/span-mention.js';
 
 export type Options = [
   {
@@ -65,6 +66,9 @@ export default createRule<Options, MessageIds>({
   },
   create(context, [options]) {
     const sourceCode = context.sourceCode;
+    // Cheap first: every report needs a span value; a file that names none has none (but for a
+    // helper's in another file, with types: see analysis/span-mention.ts).
+    if (!mentionsSpan(sourceCode.text)) return {};
     const resolver = getOtelResolver(context);
     const settings = readSettings(context);
     // Only `startSpan` makes a span that is not active; without one, only Span-as-Context can apply.
@@ -152,6 +156,9 @@ export default createRule<Options, MessageIds>({
       const found = contextArgument(resolver, call);
       if (!found) return;
       const arg = found.argument;
+      // Cheap first: a Context the API makes here (`context.active()`, `trace.setSpan(...)`,
+      // `ROOT_CONTEXT`) needs no type query; the API declares them `Context`, which is no Span.
+      if (madeContext(resolver, arg)) return;
       if (resolver.isOtelType(arg, 'Span') !== true || resolver.isOtelType(arg, 'Context') === true) return;
       const data = { callee: found.callee, span: quoted(arg, 'span') };
       // `trace.setSpan(span, other)`: which span was meant to be set is a guess; only the one-argument slip is fixed.
@@ -208,6 +215,16 @@ export default createRule<Options, MessageIds>({
   },
 });
 
+/** An API call or export the API declares a `Context`: `context.active()`, `trace.setSpan(...)`, `propagation.extract(...)`, `ROOT_CONTEXT`. */
+function madeContext(resolver: OtelResolver, node: TSESTree.Node): boolean {
+  return (
+    resolver.isApiCall(node, 'context', 'active') ||
+    resolver.isApiCall(node, 'trace', ['setSpan', 'setSpanContext', 'deleteSpan']) ||
+    resolver.isApiCall(node, 'propagation', ['extract', 'setBaggage', 'deleteBaggage']) ||
+    resolver.isApiExport(node, 'ROOT_CONTEXT')
+  );
+}
+
 /** Where the context argument goes: `startSpan(name, opts)` gets `, ctx` after its options (adding `{}`), `startActiveSpan` gets it before the callback. */
 function contextInsertion(start: SpanStartCall): { after?: TSESTree.Node; before?: TSESTree.Node; text: (ctx: string) => string } | undefined {
   const args = start.node.arguments;
@@ -229,8 +246,9 @@ function namedAsRoot(call: TSESTree.CallExpression): boolean {
 }
 
 /**
- * Both spans are ended in the statements right after the child starts, the parent first: they
- * overlap as siblings (two concurrent operations), they do not nest.
+ * Both spans are ended in the statements right after the child starts (or in the `finally` of a
+ * `try` among them, as `end-spans` writes it), the parent first: they overlap as siblings (two
+ * concurrent operations), they do not nest.
  */
 function endsBeforeChild(sourceCode: SourceCode, parent: OpenInactiveSpan, call: TSESTree.CallExpression): boolean {
   let node: TSESTree.Node = call;
@@ -243,8 +261,8 @@ function endsBeforeChild(sourceCode: SourceCode, parent: OpenInactiveSpan, call:
   const list: readonly TSESTree.Node[] | undefined =
     holder?.type === AST_NODE_TYPES.BlockStatement || holder?.type === AST_NODE_TYPES.Program ? holder.body : holder?.type === AST_NODE_TYPES.SwitchCase ? holder.consequent : undefined;
   if (!child || !list) return false;
-  const endOf = (variable: TSESLint.Scope.Variable): number =>
-    list.findIndex((s, i) => i > list.indexOf(stmt) && isEndStatement(s, variable));
+  const following = list.slice(list.indexOf(stmt) + 1).flatMap((s) => (s.type === AST_NODE_TYPES.TryStatement && s.finalizer ? [s, ...s.finalizer.body] : [s]));
+  const endOf = (variable: TSESLint.Scope.Variable): number => following.findIndex((s) => isEndStatement(s, variable));
   const parentEnd = endOf(parent.variable);
   const childEnd = endOf(child);
   return parentEnd !== -1 && childEnd !== -1 && parentEnd < childEnd;

@@ -33,6 +33,9 @@ const STATEMENT_LISTS = new Set<string>([AST_NODE_TYPES.Program, AST_NODE_TYPES.
 const TRACE_HEADER_PATTERN = '/^(?:traceparent|tracestate|b3|x-b3-[a-z]+|uber-trace-id)$/i';
 const HEADER_MUTATORS = new Set(['set', 'append']);
 
+/** Cheap-first text gate (also the codemod engine's, `engine/rule-gates.ts`): no header, trace header or inject in the text, nothing to report. */
+export const MENTIONS_HEADERS = /traceparent|tracestate|\bb3\b|x-b3-|uber-trace-id|headers|\.inject\b/i;
+
 export default createRule<Options, MessageIds>({
   name: 'no-traceparent-overwrite',
   meta: {
@@ -70,7 +73,7 @@ export default createRule<Options, MessageIds>({
   create(context) {
     const sourceCode = context.sourceCode;
     // Cheap first; tests set trace headers on purpose (to check that a service continues a trace).
-    if (!/traceparent|tracestate|\bb3\b|x-b3-|uber-trace-id|headers|\.inject\b/i.test(sourceCode.text) || TEST_FILE.test(context.filename)) return {};
+    if (!MENTIONS_HEADERS.test(sourceCode.text) || TEST_FILE.test(context.filename)) return {};
     const resolver = getOtelResolver(context);
     const view = instrumentationView(context);
     const reported = new Set<TSESTree.Node>();

@@ -7,6 +7,7 @@ import { importOrigin } from '../analysis/import-origin.js';
 import { readSettings } from '../analysis/settings.js';
 import { reliesOnActiveContext, setupEvidenceAround, setupEvidenceInText, type GlobalSetupEvidence } from '../analysis/tracer-provider-setup.js';
 import { isTestModule } from '../analysis/test-module.js';
+import { programFileName } from '../analysis/parser-services.js';
 import { installedPackage, majorVersion, packageOfDeclaration } from '../analysis/installed-package.js';
 import { declaredDependencies, nearestPackage } from '../analysis/package-json.js';
 import { importKey, planImports, type NeededImport } from '../analysis/import-edits.js';
@@ -142,7 +143,7 @@ export default createRule<Options, MessageIds>({
     const settings = readSettings(context);
     let evidence: GlobalSetupEvidence | undefined;
     const getEvidence = (): GlobalSetupEvidence =>
-      (evidence ??= resolver.services ? setupEvidenceAround(resolver.services.program, resolver.services.program.getSourceFile(context.filename)?.fileName ?? context.filename) : setupEvidenceInText(text));
+      (evidence ??= resolver.services ? setupEvidenceAround(resolver.services.program, programFileName(context)) : setupEvidenceInText(text));
     // A test that passes every parent explicitly (or only inspects the provider) asserts what it
     // gets without a context manager; one that relies on the active context does not.
     const managerKnown =
@@ -243,9 +244,10 @@ export default createRule<Options, MessageIds>({
       },
       NewExpression(node) {
         const arg = node.arguments[0];
-        if (!arg || !isExporterValue(context, resolver, arg)) return;
+        if (!arg) return;
+        // The callee first: a symbol lookup on the class, cheaper than the argument's type (every `new X(arg)` gets here).
         const sdk = optionsFormProcessor(context, resolver, node.callee);
-        if (!sdk) return;
+        if (!sdk || !isExporterValue(context, resolver, arg)) return;
         const exporterText = sourceCode.getText(arg);
         const exporterProp = arg.type === AST_NODE_TYPES.Identifier && arg.name === 'exporter' ? 'exporter' : `exporter: ${exporterText}`;
         const config = node.arguments[1];

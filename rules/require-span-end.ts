@@ -47,7 +47,7 @@ const OPEN_MESSAGES: Record<OpenPathKind, MessageIds> = {
 };
 
 /** Cheap pre-check: a file that never names a span-start method has nothing to report. */
-const STARTS_SPANS = /\bstart(?:Active)?Span\b/;
+export const STARTS_SPANS = /\bstart(?:Active)?Span\b/;
 
 export default createRule<Options, MessageIds>({
   name: 'require-span-end',
@@ -103,6 +103,9 @@ export default createRule<Options, MessageIds>({
     // silently, like an early return, are left to report there.
     const inTest = isTestModule(context.filename);
     const rejections = options.awaitRejections !== false && !inTest;
+    /** A declarator that starts a span: for the fix, which keeps the end order of sibling spans ended back to back. */
+    const startsSpan = (declarator: TSESTree.VariableDeclarator): boolean =>
+      declarator.init !== null && asSpanStartCall(resolver, unwrapExpression(declarator.init))?.method === 'startSpan';
     /** Every `x.end()` call in the file, to learn whether it ends spans read back from a context. */
     const endCalls: TSESTree.CallExpression[] = [];
 
@@ -119,7 +122,7 @@ export default createRule<Options, MessageIds>({
         messageId = OPEN_MESSAGES[open.kind];
         line = open.kind === 'completion' ? open.node.loc.end.line : open.node.loc.start.line;
       }
-      const fix = span.anchor && span.variable ? buildEndInFinallyFix({ sourceCode, name: span.name, anchor: span.anchor, ends: ownership.ends }) : undefined;
+      const fix = span.anchor && span.variable ? buildEndInFinallyFix({ sourceCode, name: span.name, anchor: span.anchor, ends: ownership.ends, startsSpan }) : undefined;
       context.report({
         node: span.reportNode,
         messageId,
@@ -139,7 +142,7 @@ export default createRule<Options, MessageIds>({
     const tracker = trackSpanPaths<TrackedSpan>((paths) => {
       const contextEndsSpans = endsSpansFromContext(resolver, sourceCode, endCalls);
       for (const path of paths) for (const span of path.spans) report(span, path, contextEndsSpans);
-    }, createNonRejectingAwait(sourceCode));
+    }, createNonRejectingAwait(sourceCode, resolver));
 
     return {
       ...tracker.listeners,

@@ -573,6 +573,8 @@ typedRuleTester.run('no-bare-fetch (typed)', rule, {
     { code: TYPED_CALL, filename: typedFile('auto') },
     // No setup anywhere in the program.
     { code: TYPED_CALL, filename: typedFile('no-setup') },
+    // One program over a workspace: the orders service registers the undici instrumentation itself.
+    { code: TYPED_CALL, filename: 'outbound-http/monorepo/packages/orders/client.ts' },
     // The checker tells a parameter or a wrapper from the global fetch.
     {
       code: `export function get(fetch: typeof globalThis.fetch) { return fetch('http://x'); }
@@ -593,6 +595,32 @@ export async function viaWrapper(tp: string) { return myFetch('http://y', tp); }
           column: 21,
           endLine: 2,
           endColumn: 58,
+          suggestions: [
+            {
+              messageId: 'injectContext',
+              output: `import { context, propagation } from '@opentelemetry/api';
+export async function checkStock(sku: string, base: string | URL) {
+  const traceHeaders: Record<string, string> = {};
+  propagation.inject(context.active(), traceHeaders);
+  const res = await fetch(new URL(\`/stock/\${sku}\`, base), { headers: traceHeaders });
+  return res.json();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    // One program over a workspace: the billing service's own setup registers only http; that the
+    // orders package of the same program registers undici does not trace billing's fetch.
+    {
+      code: TYPED_CALL,
+      filename: 'outbound-http/monorepo/packages/billing/client.ts',
+      errors: [
+        {
+          messageId: 'bareFetch',
+          line: 2,
+          column: 21,
           suggestions: [
             {
               messageId: 'injectContext',

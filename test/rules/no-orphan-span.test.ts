@@ -137,6 +137,17 @@ export async function handle() {
   users.end();
   orders.end();
 }`,
+    // The same, ended in one `finally` as end-spans writes it.
+    `${HEAD}async function work() {
+  const users = tracer.startSpan('load-users');
+  const orders = tracer.startSpan('load-orders');
+  try {
+    await Promise.all([loadUsers(), loadOrders()]);
+  } finally {
+    users.end();
+    orders.end();
+  }
+}`,
     // A callback that runs later (a listener, a handler) is not inside the span's block.
     `${HEAD}function boot(server) {
   const span = tracer.startSpan('boot');

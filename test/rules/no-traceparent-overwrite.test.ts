@@ -538,6 +538,17 @@ export async function f(url: string) {
 }`,
       filename: 'outbound-http/http-only/client.ts',
     },
+    // One program over a workspace: billing registers no undici instrumentation (orders, another
+    // package of the program, does), so billing's manual injection is the only traceparent.
+    {
+      code: `import { context, propagation } from '@opentelemetry/api';
+export async function f(url: string) {
+  const headers: Record<string, string> = {};
+  propagation.inject(context.active(), headers);
+  return fetch(url, { headers });
+}`,
+      filename: 'outbound-http/monorepo/packages/billing/client.ts',
+    },
     // An express request's headers go to http.get, which the http instrumentation overwrites.
     {
       code: `import type { Request } from 'express';

@@ -308,6 +308,14 @@ context.setGlobalContextManager(new AsyncLocalStorageContextManager());`,
   ],
 });
 
+/** A provider made global with a context manager and no propagator. */
+const MONOREPO_SETUP = `import { trace, context } from '@opentelemetry/api';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+trace.setGlobalTracerProvider(new BasicTracerProvider());
+context.setGlobalContextManager(new AsyncLocalStorageContextManager());
+`;
+
 typedRuleTester.run('require-context-manager (typed)', rule, {
   valid: [
     // register() on something that is not a tracer provider.
@@ -322,8 +330,35 @@ context.setGlobalContextManager(new AsyncLocalStorageContextManager());` },
     // 2.x processor with the exporter itself.
     { filename: typedFile, code: `import { SimpleSpanProcessor, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 export const processor = new SimpleSpanProcessor(new InMemorySpanExporter());` },
+    // One program over a workspace: the orders package injects, billing (this file's package) never
+    // does, so billing's setup needs no propagator.
+    { filename: 'outbound-http/monorepo/packages/billing/client.ts', code: MONOREPO_SETUP },
   ],
   invalid: [
+    // The same setup in the orders package, which injects (carrier.ts): no propagator is a break.
+    {
+      filename: 'outbound-http/monorepo/packages/orders/client.ts',
+      code: MONOREPO_SETUP,
+      errors: [
+        {
+          messageId: 'noPropagator',
+          line: 4,
+          suggestions: [
+            {
+              messageId: 'addW3CPropagators',
+              output: `import { trace, context, propagation } from '@opentelemetry/api';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CTraceContextPropagator, W3CBaggagePropagator } from '@opentelemetry/core';
+trace.setGlobalTracerProvider(new BasicTracerProvider());
+propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
+context.setGlobalContextManager(new AsyncLocalStorageContextManager());
+`,
+            },
+          ],
+        },
+      ],
+    },
     {
       // The provider comes from a factory: only the checker sees that it is a BasicTracerProvider.
       filename: typedFile,

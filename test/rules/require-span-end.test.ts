@@ -127,6 +127,51 @@ export async function pause() {
   await new Promise((resolve) => setImmediate(resolve));
   span.end();
 }`,
+    // a delay helper of this file: its promise has no reject
+    `${HEAD}const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+function pause(ms: number) {
+  return new Promise((done) => setTimeout(done, ms));
+}
+export async function poll() {
+  const span = tracer.startSpan('poll');
+  await sleep(5);
+  await pause(5);
+  span.end();
+}`,
+    // context.with / startActiveSpan return what their callback returns: here a promise that cannot reject
+    `${HEAD}const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export async function step() {
+  const span = tracer.startSpan('step');
+  await context.with(trace.setSpan(context.active(), span), async () => {
+    await sleep(1);
+    tracer.startSpan('child').end();
+  });
+  span.end();
+}
+export function nested() {
+  return tracer.startActiveSpan('outer', async (outer) => {
+    await tracer.startActiveSpan('inner', async (inner) => {
+      await sleep(1);
+      inner.end();
+    });
+    outer.end();
+  });
+}`,
+    // a promise without reject, kept in a const and awaited later
+    `${HEAD}export async function handshake(port: { once(e: string, f: (v: unknown) => void): void; postMessage(m: unknown): void }) {
+  const span = tracer.startSpan('handshake');
+  const reply = new Promise((resolve) => port.once('message', resolve));
+  port.postMessage('hello');
+  await reply;
+  span.end();
+}`,
+    // a promise continuation whose handler only starts and ends a span
+    `${HEAD}export function handle() {
+  return tracer.startActiveSpan('handle', async (span) => {
+    await Promise.resolve().then(() => tracer.startActiveSpan('next', (task) => task.end()));
+    span.end();
+  });
+}`,
     // the callback ends its span as the active one
     `${HEAD}tracer.startActiveSpan('ambient', (span) => {
   work();
@@ -347,6 +392,94 @@ it('parents the set', async () => {
   try {
     const ctx = trace.setSpan(context.active(), span);
     await context.with(ctx, () => work(ctx));
+  } finally {
+    span.end();
+  }
+}` }] }],
+    },
+    // A helper of this file that returns a request's promise can reject.
+    {
+      code: `${HEAD}const get = (url: string) => fetch(url);
+export async function load() {
+  const span = tracer.startSpan('load');
+  await get('http://inventory/stock');
+  span.end();
+}`,
+      errors: [{ messageId: 'openOnRejection', data: { name: 'span', line: 6 }, line: 5, column: 9, suggestions: [{ messageId: 'endInFinally', output: `${HEAD}const get = (url: string) => fetch(url);
+export async function load() {
+  const span = tracer.startSpan('load');
+  try {
+    await get('http://inventory/stock');
+  } finally {
+    span.end();
+  }
+}` }] }],
+    },
+    // A const that holds work which may reject; constants that refer to each other are not followed forever.
+    {
+      code: `${HEAD}export async function load() {
+  const span = tracer.startSpan('load');
+  const pending = work();
+  const a: Promise<void> = b, b: Promise<void> = a;
+  await a;
+  await pending;
+  span.end();
+}`,
+      errors: [{ messageId: 'openOnRejection', data: { name: 'span', line: 7 }, line: 4, column: 9, suggestions: [{ messageId: 'endInFinally', output: `${HEAD}export async function load() {
+  const span = tracer.startSpan('load');
+  try {
+    const pending = work();
+    const a: Promise<void> = b, b: Promise<void> = a;
+    await a;
+    await pending;
+  } finally {
+    span.end();
+  }
+}` }] }],
+    },
+    // A continuation of a promise that cannot reject, whose handler returns work that may.
+    {
+      code: `${HEAD}export async function load() {
+  const span = tracer.startSpan('load');
+  await Promise.resolve().then(() => work());
+  span.end();
+}`,
+      errors: [{ messageId: 'openOnRejection', data: { name: 'span', line: 5 }, line: 4, column: 9, suggestions: [{ messageId: 'endInFinally', output: `${HEAD}export async function load() {
+  const span = tracer.startSpan('load');
+  try {
+    await Promise.resolve().then(() => work());
+  } finally {
+    span.end();
+  }
+}` }] }],
+    },
+    // A context.with callback that awaits work which may reject; a helper calling itself is not followed.
+    {
+      code: `${HEAD}const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+async function crawl(url: string): Promise<void> {
+  if (url.endsWith('/next')) await crawl(url.slice(0, -5));
+  await fetch(url);
+}
+export async function step() {
+  const span = tracer.startSpan('step');
+  await context.with(trace.setSpan(context.active(), span), async () => {
+    await sleep(1);
+    await crawl('http://inventory/next');
+  });
+  span.end();
+}`,
+      errors: [{ messageId: 'openOnRejection', data: { name: 'span', line: 10 }, line: 9, column: 9, suggestions: [{ messageId: 'endInFinally', output: `${HEAD}const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+async function crawl(url: string): Promise<void> {
+  if (url.endsWith('/next')) await crawl(url.slice(0, -5));
+  await fetch(url);
+}
+export async function step() {
+  const span = tracer.startSpan('step');
+  try {
+    await context.with(trace.setSpan(context.active(), span), async () => {
+      await sleep(1);
+      await crawl('http://inventory/next');
+    });
   } finally {
     span.end();
   }
@@ -759,6 +892,60 @@ span.end();`,
 }` }] },
       ],
     },
+    // Two sibling spans ended back to back in start order: nested blocks would reverse that order
+    // (and the second would look like the first's child), so both reports offer one `finally` that
+    // keeps it, their early ends removed.
+    {
+      code: `${HEAD}export async function load(cached: () => Promise<boolean>) {
+  const users = tracer.startSpan('load-users');
+  const orders = tracer.startSpan('load-orders');
+  if (await cached()) {
+    orders.end();
+    users.end();
+    return;
+  }
+  // both done
+  users.end(); // first
+  orders.end();
+}`,
+      errors: ['users', 'orders'].map((name, i) => ({
+        messageId: 'openOnRejection' as const,
+        data: { name, line: 6 },
+        line: 4 + i,
+        suggestions: [{ messageId: 'endInFinally' as const, data: { name }, output: `${HEAD}export async function load(cached: () => Promise<boolean>) {
+  const users = tracer.startSpan('load-users');
+  const orders = tracer.startSpan('load-orders');
+  try {
+    if (await cached()) {
+      return;
+    }
+    // both done
+  } finally {
+    users.end(); // first
+    orders.end();
+  }
+}` }],
+      })),
+    },
+    // The same with a try/catch: the shared `finally` joins it.
+    {
+      code: `${HEAD}export async function load() {
+  const users = tracer.startSpan('load-users');
+  const orders = tracer.startSpan('load-orders');
+  try { await go(); } catch (err) { log(err); throw err; }
+  users.end();
+  orders.end();
+}`,
+      errors: ['users', 'orders'].map((name, i) => ({
+        messageId: 'openOnThrow' as const,
+        line: 4 + i,
+        suggestions: [{ messageId: 'endInFinally' as const, output: `${HEAD}export async function load() {
+  const users = tracer.startSpan('load-users');
+  const orders = tracer.startSpan('load-orders');
+  try { await go(); } catch (err) { log(err); throw err; } finally { users.end(); orders.end(); }
+}` }],
+      })),
+    },
     // A discarded span, and a callback that cannot end its span.
     {
       code: `${HEAD}tracer.startSpan('lost');
@@ -1081,6 +1268,20 @@ module.exports = { handle };` }] },
 
 typedRuleTester.run('require-span-end (typed)', rule, {
   valid: [
+    // A delay helper awaited inside context.with's callback: nothing on the way can reject.
+    {
+      code: `import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('app');
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export async function step() {
+  const span = tracer.startSpan('step');
+  await context.with(trace.setSpan(context.active(), span), async () => {
+    await sleep(1);
+  });
+  span.end();
+}`,
+      filename: typedFile,
+    },
     // A `Tracer` that is not OpenTelemetry's: without types its name alone would make it one.
     {
       code: `import { context } from '@opentelemetry/api';

@@ -61,3 +61,29 @@ describe.each(SDK_LINES)('end-spans fixture pairs at runtime, SDK %s.x', (sdk) =
     });
   }
 });
+
+// Sibling spans ended back to back in start order share one `finally` that keeps that order:
+// exported, still siblings (neither becomes the other's child), each with its query under it.
+describe.each(SDK_LINES)('end-spans overlapping siblings at runtime, SDK %s.x', (sdk) => {
+  const siblings = ['load-users', 'load-orders'];
+  const queries = [
+    { child: 'select-users', parent: 'load-users' },
+    { child: 'select-orders', parent: 'load-orders' },
+  ];
+
+  it('overlapping-siblings: the input never exports either span, so both queries have dangling parents', async () => {
+    const run = await runFixture(path.join(dir, 'overlapping-siblings.input.ts'), { sdk });
+    for (const q of queries) expectDanglingParent(run, { file: 'overlapping-siblings', ...q });
+  });
+
+  it('overlapping-siblings: the output exports both as siblings under the request, each with its query, in one trace', async () => {
+    const run = await runFixture(path.join(dir, 'overlapping-siblings.output.ts'), { sdk });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.unendedSpans).toEqual([]);
+    assertTraceConnected(run.spans);
+    for (const name of siblings) expect(relation(run.spans, name, 'dashboard'), name).toBe('child');
+    expect(relation(run.spans, 'load-orders', 'load-users')).toBe('sibling');
+    expect(relation(run.spans, 'load-users', 'load-orders')).toBe('sibling');
+    for (const q of queries) expect(relation(run.spans, q.child, q.parent), q.child).toBe('child');
+  });
+});
