@@ -564,6 +564,16 @@ const TYPED_CALL = `export async function checkStock(sku: string, base: string |
 }
 `;
 
+/** TYPED_CALL after the `injectContext` suggestion. */
+const TYPED_CALL_INJECTED = `import { context, propagation } from '@opentelemetry/api';
+export async function checkStock(sku: string, base: string | URL) {
+  const traceHeaders: Record<string, string> = {};
+  propagation.inject(context.active(), traceHeaders);
+  const res = await fetch(new URL(\`/stock/\${sku}\`, base), { headers: traceHeaders });
+  return res.json();
+}
+`;
+
 typedRuleTester.run('no-bare-fetch (typed)', rule, {
   valid: [
     // The undici instrumentation is registered in another file of the program.
@@ -598,14 +608,7 @@ export async function viaWrapper(tp: string) { return myFetch('http://y', tp); }
           suggestions: [
             {
               messageId: 'injectContext',
-              output: `import { context, propagation } from '@opentelemetry/api';
-export async function checkStock(sku: string, base: string | URL) {
-  const traceHeaders: Record<string, string> = {};
-  propagation.inject(context.active(), traceHeaders);
-  const res = await fetch(new URL(\`/stock/\${sku}\`, base), { headers: traceHeaders });
-  return res.json();
-}
-`,
+              output: TYPED_CALL_INJECTED,
             },
           ],
         },
@@ -624,14 +627,7 @@ export async function checkStock(sku: string, base: string | URL) {
           suggestions: [
             {
               messageId: 'injectContext',
-              output: `import { context, propagation } from '@opentelemetry/api';
-export async function checkStock(sku: string, base: string | URL) {
-  const traceHeaders: Record<string, string> = {};
-  propagation.inject(context.active(), traceHeaders);
-  const res = await fetch(new URL(\`/stock/\${sku}\`, base), { headers: traceHeaders });
-  return res.json();
-}
-`,
+              output: TYPED_CALL_INJECTED,
             },
           ],
         },
@@ -674,13 +670,6 @@ export async function all(client: Client, input: string, req: Request) {
         { messageId: 'bareFetch', line: 6, column: 9, endLine: 6, endColumn: 19, suggestions: [] },
       ],
     },
-    { code: TYPED_CALL, filename: typedFile('auto-undici-off'), errors: [{ messageId: 'bareFetch', line: 2, column: 21, endLine: 2, endColumn: 58, suggestions: [{ messageId: 'injectContext', output: `import { context, propagation } from '@opentelemetry/api';
-export async function checkStock(sku: string, base: string | URL) {
-  const traceHeaders: Record<string, string> = {};
-  propagation.inject(context.active(), traceHeaders);
-  const res = await fetch(new URL(\`/stock/\${sku}\`, base), { headers: traceHeaders });
-  return res.json();
-}
-` }] }] },
+    { code: TYPED_CALL, filename: typedFile('auto-undici-off'), errors: [{ messageId: 'bareFetch', line: 2, column: 21, endLine: 2, endColumn: 58, suggestions: [{ messageId: 'injectContext', output: TYPED_CALL_INJECTED }] }] },
   ],
 });

@@ -525,28 +525,26 @@ export function job(queue: { add(name: string, data: object): void }) {
   ],
 });
 
+/** A correct manual injection into fetch headers: right without the undici instrumentation, doubled with it. */
+const MANUAL_INJECT = `import { context, propagation } from '@opentelemetry/api';
+export async function f(url: string) {
+  const headers: Record<string, string> = {};
+  propagation.inject(context.active(), headers);
+  return fetch(url, { headers });
+}`;
+
 /** Typed tests: the setup is in another file of the program (fixtures/typed/outbound-http/<project>/instrumentation.ts). */
 typedRuleTester.run('no-traceparent-overwrite (typed)', rule, {
   valid: [
     // Without the undici instrumentation a correct manual injection is right.
     {
-      code: `import { context, propagation } from '@opentelemetry/api';
-export async function f(url: string) {
-  const headers: Record<string, string> = {};
-  propagation.inject(context.active(), headers);
-  return fetch(url, { headers });
-}`,
+      code: MANUAL_INJECT,
       filename: 'outbound-http/http-only/client.ts',
     },
     // One program over a workspace: billing registers no undici instrumentation (orders, another
     // package of the program, does), so billing's manual injection is the only traceparent.
     {
-      code: `import { context, propagation } from '@opentelemetry/api';
-export async function f(url: string) {
-  const headers: Record<string, string> = {};
-  propagation.inject(context.active(), headers);
-  return fetch(url, { headers });
-}`,
+      code: MANUAL_INJECT,
       filename: 'outbound-http/monorepo/packages/billing/client.ts',
     },
     // An express request's headers go to http.get, which the http instrumentation overwrites.
@@ -598,12 +596,7 @@ export async function checkStock(url: string, incoming: Incoming) {
     },
     // The undici instrumentation is registered in instrumentation.ts: the manual injection doubles the header.
     {
-      code: `import { context, propagation } from '@opentelemetry/api';
-export async function f(url: string) {
-  const headers: Record<string, string> = {};
-  propagation.inject(context.active(), headers);
-  return fetch(url, { headers });
-}`,
+      code: MANUAL_INJECT,
       filename: 'outbound-http/undici/client.ts',
       output: `import { context, propagation } from '@opentelemetry/api';
 export async function f(url: string) {
