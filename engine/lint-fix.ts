@@ -80,7 +80,10 @@ export function lintFix(input: CodemodInput, spec: LintFixSpec, options: LintFix
   const filename = options.realPath ? path.resolve(input.path) : `file${path.extname(input.path) || '.ts'}`;
   const verify = (code: string) => {
     const messages = linter.verify(code, config, { filename });
-    const fatal = messages.find((m) => m.fatal);
+    // Only a parse failure stops the codemod. ESLint also marks the file's own inline-config problems
+    // fatal (a legacy `/* eslint-env node */` comment, a malformed `/* eslint ... */`), but it still
+    // runs the rules then, and such a comment is none of the codemod's business.
+    const fatal = messages.find((m) => m.fatal && m.message.startsWith('Parsing error: '));
     // A message that is neither fatal nor from a rule means the config did not apply (no rule ran).
     const configProblem = messages.find((m) => !m.fatal && !m.ruleId);
     if (configProblem) throw new Error(`${input.path}: internal error: ${configProblem.message}`);

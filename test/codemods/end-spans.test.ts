@@ -26,6 +26,37 @@ declare function save(data: string): Promise<void>;
     expect(runCodemod('end-spans', 'load.ts', first.output).output).toBe(first.output);
   });
 
+  it('ignores the file\'s own inline-config problems (a legacy eslint-env comment, a malformed directive) and fixes the span', () => {
+    const source = `/* eslint-env node */
+/* eslint no-undef: [ */
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('app');
+export function run(): number {
+  const span = tracer.startSpan('run');
+  return 1;
+}
+`;
+    const result = runCodemod('end-spans', 'legacy.ts', source);
+    expect(result.output).not.toBe(source);
+    expect(result.output).toMatch(/span\.end\(\)/);
+    expect(result.output.startsWith('/* eslint-env node */\n/* eslint no-undef: [ */\n')).toBe(true);
+    expect(runCodemod('end-spans', 'legacy.ts', result.output).output).toBe(result.output);
+  });
+
+  it('leaves a report alone where the file disables the rule, as ESLint would not report it', () => {
+    const source = `import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('app');
+export function run(): number {
+  // eslint-disable-next-line otel-context/require-span-end -- ended by the caller
+  const span = tracer.startSpan('run');
+  return 1;
+}
+`;
+    const result = runCodemod('end-spans', 'disabled.ts', source);
+    expect(result.output).toBe(source);
+    expect(result.todos).toEqual([]);
+  });
+
   it('nests two overlapping spans over two passes, inner span inside the outer one', () => {
     const source = `import { trace } from '@opentelemetry/api';
 const tracer = trace.getTracer('app');
