@@ -207,15 +207,9 @@ function isStartActiveSpanCallbackSpan(
  * Globals (no declaration in the file) are left to the checker.
  */
 function mayNameApiExport(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node, name: string): boolean {
-  let root: TSESTree.Node = node;
-  if (root.type === AST_NODE_TYPES.MemberExpression && !root.computed && root.property.type === AST_NODE_TYPES.Identifier && root.property.name === name) return true;
-  for (;;) {
-    if (root.type === AST_NODE_TYPES.MemberExpression) root = root.object;
-    else if (root.type === AST_NODE_TYPES.TSNonNullExpression || root.type === AST_NODE_TYPES.TSAsExpression || root.type === AST_NODE_TYPES.TSSatisfiesExpression) root = root.expression;
-    else if (root.type === AST_NODE_TYPES.AwaitExpression) root = root.argument;
-    else break;
-  }
-  if (isRequireCall(root) || root.type === AST_NODE_TYPES.ImportExpression) return true;
+  if (node.type === AST_NODE_TYPES.MemberExpression && !node.computed && node.property.type === AST_NODE_TYPES.Identifier && node.property.name === name) return true;
+  const root = accessRoot(node);
+  if (loadsModule(root)) return true;
   if (root.type !== AST_NODE_TYPES.Identifier) return false;
   const v = findVariable(sourceCode, root);
   if (!v || v.defs.length === 0) return true;
@@ -223,19 +217,23 @@ function mayNameApiExport(sourceCode: Readonly<TSESLint.SourceCode>, node: TSEST
     (d) =>
       d.type === TSESLint.Scope.DefinitionType.ImportBinding ||
       d.type === TSESLint.Scope.DefinitionType.ImplicitGlobalVariable ||
-      (d.type === TSESLint.Scope.DefinitionType.Variable && d.node.type === AST_NODE_TYPES.VariableDeclarator && !!d.node.init && requireRooted(d.node.init)),
+      (d.type === TSESLint.Scope.DefinitionType.Variable && d.node.type === AST_NODE_TYPES.VariableDeclarator && !!d.node.init && loadsModule(accessRoot(d.node.init))),
   );
 }
 
-/** `require('m')`, `require('m').a.b`, `await import('m')`, `(await import('m')).a`: a module's exports. */
-function requireRooted(expr: TSESTree.Node): boolean {
+/** What a member chain starts from, through `!`, `as`, `satisfies` and `await`: `x` of `(await x).a!.b`. */
+function accessRoot(expr: TSESTree.Node): TSESTree.Node {
   let n: TSESTree.Node = expr;
   for (;;) {
     if (n.type === AST_NODE_TYPES.MemberExpression) n = n.object;
     else if (n.type === AST_NODE_TYPES.TSNonNullExpression || n.type === AST_NODE_TYPES.TSAsExpression || n.type === AST_NODE_TYPES.TSSatisfiesExpression) n = n.expression;
     else if (n.type === AST_NODE_TYPES.AwaitExpression) n = n.argument;
-    else break;
+    else return n;
   }
+}
+
+/** `require('m')` or `import('m')`: a module's exports (`require('m').a.b`, `(await import('m')).a` through `accessRoot`). */
+function loadsModule(n: TSESTree.Node): boolean {
   return isRequireCall(n) || n.type === AST_NODE_TYPES.ImportExpression;
 }
 
