@@ -1,4 +1,4 @@
-import { parserServices } from './parser-services.js';
+import { parserServices, programFileName } from './parser-services.js';
 import type { TSESLint } from '@typescript-eslint/utils';
 import type ts from 'typescript';
 import { defineProgramFact } from './program-facts.js';
@@ -85,9 +85,7 @@ export function contextManagersAround(program: ts.Program, fileName: string): Se
 export function effectiveContextManager(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>): ContextManagerKind {
   const setting = readSettings(context).contextManager;
   if (setting) return setting;
-  const services = parserServices(context);
-  // The program's own name for this file (a test harness may hand the rule a relative one).
-  const fileName = services.program ? services.esTreeNodeToTSNodeMap.get(context.sourceCode.ast).fileName : undefined;
-  const kinds = services.program && fileName ? contextManagersAround(services.program, fileName) : contextManagersInText(context.sourceCode.text);
+  const { program } = parserServices(context);
+  const kinds = program ? contextManagersAround(program, programFileName(context)) : contextManagersInText(context.sourceCode.text);
   return kinds.size === 1 ? [...kinds][0] : 'async-local-storage';
 }

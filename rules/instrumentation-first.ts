@@ -12,6 +12,7 @@ import { isLoaderHook, preloadedSetup, setupModule, textRegistersLoaderHook } fr
 import { loadedFiles, localImportGraph, resolveLocalModule } from '../analysis/local-import-graph.js';
 import { programInstrumentations, fileInstrumentations } from '../analysis/instrumentation-registrations.js';
 import { statementLines } from '../analysis/statement-lines.js';
+import { programFileName } from '../analysis/parser-services.js';
 
 export type Options = [];
 export type MessageIds =
@@ -132,7 +133,7 @@ export default createRule<Options, MessageIds>({
     if (!entry.isEntry) return {};
     // Any parser: espree (plain .js/.cjs/.mjs) has no parser services at all.
     const program: ts.Program | undefined = (context.sourceCode.parserServices)?.program ?? undefined;
-    const fileName = program?.getSourceFile(context.filename)?.fileName ?? context.filename;
+    const fileName = programFileName(context);
     const format = moduleFormat(context.filename, program) ?? 'commonjs';
 
     /** The instrumentations registered (short names), or undefined when unknown: then every patched module counts. */
