@@ -1,6 +1,8 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { collectModuleBindings } from './otel-imports.js';
+import { isFunctionNode, type FunctionNode } from './active-context-use.js';
+import { walk } from './ast-walk.js';
 
 /**
  * Answers "does this call evidently run in the browser", where Node's undici (and its
@@ -19,8 +21,6 @@ const HOOK = /^use[A-Z0-9]/;
 const CLIENT_HOOKS = new Set(['useState', 'useEffect', 'useLayoutEffect', 'useReducer', 'useRef', 'useCallback', 'useMemo', 'useTransition', 'useSyncExternalStore', 'useInsertionEffect']);
 const REACT = /^(react|preact\/hooks|preact\/compat)$/;
 
-type FunctionNode = TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression | TSESTree.FunctionDeclaration;
-
 export function isClientModule(sourceCode: SourceCode, filename: string): boolean {
   return CLIENT_MODULE.test(filename) || sourceCode.ast.body.some((s) => s.type === AST_NODE_TYPES.ExpressionStatement && s.directive === 'use client');
 }
@@ -38,7 +38,7 @@ export function inBrowserCallback(sourceCode: SourceCode, node: TSESTree.Node): 
     (clientHooks ??= [...collectModuleBindings(sourceCode.ast, (m) => REACT.test(m)).named.values()].some((name) => CLIENT_HOOKS.has(name)) || reactNamespaceHooks(sourceCode));
   for (let n = node.parent; n; n = n.parent) {
     if (n.type === AST_NODE_TYPES.JSXAttribute) return true;
-    if (!isFunction(n)) continue;
+    if (!isFunctionNode(n)) continue;
     const name = functionName(n);
     if (name && HOOK.test(name)) return true;
     const call = n.parent;
@@ -55,26 +55,16 @@ function reactNamespaceHooks(sourceCode: SourceCode): boolean {
   return [...namespaces].some((ns) => new RegExp(`\\b${ns}\\.(${[...CLIENT_HOOKS].join('|')})\\(`).test(sourceCode.text));
 }
 
-function isFunction(n: TSESTree.Node): n is FunctionNode {
-  return n.type === AST_NODE_TYPES.ArrowFunctionExpression || n.type === AST_NODE_TYPES.FunctionExpression || n.type === AST_NODE_TYPES.FunctionDeclaration;
-}
-
 /** The function's own body (not nested functions) contains JSX. */
 function rendersJsx(sourceCode: SourceCode, fn: FunctionNode): boolean {
   let found = false;
-  const visit = (n: TSESTree.Node): void => {
-    if (found) return;
+  walk(sourceCode, fn.body, (n) => {
     if (n.type === AST_NODE_TYPES.JSXElement || n.type === AST_NODE_TYPES.JSXFragment) {
       found = true;
-      return;
+      return 'stop';
     }
-    if (n !== fn && isFunction(n)) return;
-    for (const key of sourceCode.visitorKeys[n.type] ?? []) {
-      const child = (n as unknown as Record<string, unknown>)[key];
-      for (const c of Array.isArray(child) ? child : [child]) if (c && typeof c === 'object' && 'type' in c) visit(c as TSESTree.Node);
-    }
-  };
-  visit(fn.body);
+    return isFunctionNode(n) ? 'skip' : undefined;
+  });
   return found;
 }
 

@@ -2,6 +2,7 @@ import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
 import ts from 'typescript';
 import { findVariable, type OtelResolver } from './resolve-otel-symbol.js';
+import { isFunctionNode } from './active-context-use.js';
 
 /**
  * Answers "is this call the `next()` of an HTTP middleware" (Express/Connect `(req, res, next)`,
@@ -19,12 +20,6 @@ const FIRST_PARAM = /^_*(req|request|ctx|context|c|err|error)$/;
 const PLACEHOLDER = /^_+$/;
 const NEXT_TYPES = new Set(['NextFunction', 'Next', 'NextHandleFunction']);
 
-type FunctionNode = TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression | TSESTree.FunctionDeclaration;
-
-function isFunction(node: TSESTree.Node): node is FunctionNode {
-  return node.type === AST_NODE_TYPES.ArrowFunctionExpression || node.type === AST_NODE_TYPES.FunctionExpression || node.type === AST_NODE_TYPES.FunctionDeclaration;
-}
-
 function typedAsNext(resolver: OtelResolver, param: TSESTree.Identifier): boolean {
   const services = resolver.services;
   if (!services) return false;
@@ -38,7 +33,7 @@ export function isMiddlewareNextCall(sourceCode: Readonly<TSESLint.SourceCode>, 
   const callee = call.callee;
   if (callee.type !== AST_NODE_TYPES.Identifier) return false;
   const def = findVariable(sourceCode, callee)?.defs[0];
-  if (def?.type !== TSESLint.Scope.DefinitionType.Parameter || !isFunction(def.node) || def.name.type !== AST_NODE_TYPES.Identifier) return false;
+  if (def?.type !== TSESLint.Scope.DefinitionType.Parameter || !isFunctionNode(def.node) || def.name.type !== AST_NODE_TYPES.Identifier) return false;
   const fn = def.node;
   const param = def.name;
   if (fn.params.length < 2 || fn.params.at(-1) !== param) return false;

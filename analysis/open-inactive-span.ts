@@ -2,6 +2,7 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import type { OtelResolver } from './resolve-otel-symbol.js';
 import { asSpanStartCall, calledMethodName, type SpanStartCall } from './span-start-call.js';
+import { isFunctionNode, type FunctionNode } from './active-context-use.js';
 
 /**
  * Answers "at this point of the code, which span that this function started with
@@ -35,8 +36,6 @@ export interface OpenInactiveSpan {
 }
 
 type SourceCode = Readonly<TSESLint.SourceCode>;
-type FunctionNode = TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression | TSESTree.FunctionDeclaration;
-
 /** Array and collection methods that call their callback before they return. */
 const SYNC_CALLBACK_METHODS = new Set([
   'map', 'forEach', 'flatMap', 'filter', 'reduce', 'reduceRight', 'some', 'every',
@@ -47,10 +46,6 @@ const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener'
 const LISTENER_FUNCTIONS = new Set(['onFinished', 'finished']);
 /** Span methods that neither activate the span nor hand it to other code. */
 const SPAN_METHODS = new Set(['end', 'setAttribute', 'setAttributes', 'addEvent', 'addLink', 'addLinks', 'setStatus', 'updateName', 'recordException', 'isRecording']);
-
-function isFunction(node: TSESTree.Node): node is FunctionNode {
-  return node.type === AST_NODE_TYPES.ArrowFunctionExpression || node.type === AST_NODE_TYPES.FunctionExpression || node.type === AST_NODE_TYPES.FunctionDeclaration;
-}
 
 /** The callback runs while the call it is passed to runs: `xs.map(fn)`, `new Promise(fn)`. */
 function runsDuringCall(fn: FunctionNode): boolean {
@@ -99,7 +94,7 @@ function flowOf(at: TSESTree.Node): Flow {
     const list = statementList(node);
     if (list) lists.push({ list, index: list.indexOf(child) });
     if (node.type === AST_NODE_TYPES.Program) functions.add(node);
-    if (isFunction(node)) {
+    if (isFunctionNode(node)) {
       functions.add(node);
       if (!runsDuringCall(node)) break;
     }
@@ -114,7 +109,7 @@ function flowOf(at: TSESTree.Node): Flow {
 
 function homeOf(node: TSESTree.Node): TSESTree.Node {
   let n: TSESTree.Node | undefined = node.parent;
-  while (n && !isFunction(n) && n.type !== AST_NODE_TYPES.Program && n.type !== AST_NODE_TYPES.StaticBlock && n.type !== AST_NODE_TYPES.PropertyDefinition && n.type !== AST_NODE_TYPES.AccessorProperty) n = n.parent;
+  while (n && !isFunctionNode(n) && n.type !== AST_NODE_TYPES.Program && n.type !== AST_NODE_TYPES.StaticBlock && n.type !== AST_NODE_TYPES.PropertyDefinition && n.type !== AST_NODE_TYPES.AccessorProperty) n = n.parent;
   return n ?? node;
 }
 
