@@ -131,6 +131,18 @@ export function fileInstrumentations(sf: ts.SourceFile): InstrumentationRegistra
   return result;
 }
 
+const ofLintedText = new WeakMap<object, InstrumentationRegistrations>();
+
+/**
+ * The registrations the linted file's own text shows, for rules without type information: parsed
+ * with TypeScript once per linted file (keyed by its `SourceCode`), however many rules ask.
+ */
+export function lintedFileInstrumentations(filename: string, sourceCode: { readonly text: string }): InstrumentationRegistrations {
+  let result = ofLintedText.get(sourceCode);
+  if (!result) ofLintedText.set(sourceCode, (result = fileInstrumentations(ts.createSourceFile(filename, sourceCode.text, ts.ScriptTarget.Latest, false))));
+  return result;
+}
+
 function emptyRegistrations(importedModules: ReadonlySet<string>): InstrumentationRegistrations {
   return { setup: false, enabled: new Set(), disabled: new Set(), opaque: false, browser: false, importedModules, sites: [] };
 }

@@ -1,9 +1,8 @@
 import { parserServices, programFileName } from './parser-services.js';
 import type { TSESLint } from '@typescript-eslint/utils';
-import ts from 'typescript';
 import { readSettings } from './settings.js';
 import {
-  fileInstrumentations,
+  lintedFileInstrumentations,
   mergeInstrumentations,
   programInstrumentations,
   type InstrumentationRegistrations,
@@ -51,7 +50,7 @@ export function instrumentationView(context: AnyContext): InstrumentationView {
     if (registrations) return registrations;
     const code = program
       ? programInstrumentations(program, programFileName(context))
-      : fileInstrumentations(ts.createSourceFile(context.filename, context.sourceCode.text, ts.ScriptTarget.Latest, false));
+      : lintedFileInstrumentations(context.filename, context.sourceCode);
     const preloaded = packageInstrumentation(context.filename).preloaded;
     return (registrations = preloaded ? mergeInstrumentations([code, preloaded]) : code);
   };

@@ -10,7 +10,7 @@ import { importOrigin } from '../analysis/import-origin.js';
 import { instrumentedModuleOf, isBuiltinModule } from '../analysis/instrumented-modules.js';
 import { isLoaderHook, preloadedSetup, setupModule, textRegistersLoaderHook } from '../analysis/setup-modules.js';
 import { loadedFiles, localImportGraph, resolveLocalModule } from '../analysis/local-import-graph.js';
-import { programInstrumentations, fileInstrumentations } from '../analysis/instrumentation-registrations.js';
+import { programInstrumentations, lintedFileInstrumentations } from '../analysis/instrumentation-registrations.js';
 import { statementLines } from '../analysis/statement-lines.js';
 import { programFileName } from '../analysis/parser-services.js';
 
@@ -139,7 +139,7 @@ export default createRule<Options, MessageIds>({
     /** The instrumentations registered (short names), or undefined when unknown: then every patched module counts. */
     const enabled = (): ReadonlySet<string> | undefined => {
       if (settings.instrumented) return settings.instrumented;
-      const regs = program ? programInstrumentations(program, fileName) : fileInstrumentations(ts.createSourceFile(context.filename, sourceCode.text, ts.ScriptTarget.Latest, false));
+      const regs = program ? programInstrumentations(program, fileName) : lintedFileInstrumentations(context.filename, sourceCode);
       return regs.setup && !regs.opaque && regs.enabled.size > 0 ? regs.enabled : undefined;
     };
 
