@@ -7,13 +7,12 @@ import type { TSESLint } from '@typescript-eslint/utils';
 import type { Codemod, CodemodInput, CodemodOptions, CodemodResult, ProjectResult } from '../engine/types.js';
 import { lintFix, parserFor } from '../engine/lint-fix.js';
 import { toJscodeshiftTransform } from '../engine/create-codemod.js';
-import { fileInstrumentations, mergeInstrumentations, TEST_FILE, type InstrumentationRegistrations, type SetupSite } from '../analysis/instrumentation-registrations.js';
+import { fileInstrumentations, mergeInstrumentations, RELEVANT_TEXT, TEST_FILE, type InstrumentationRegistrations, type SetupSite } from '../analysis/instrumentation-registrations.js';
 import { packageInstrumentation } from '../analysis/package-instrumentation.js';
 import { instrumentationStateOf, registersItself } from '../analysis/instrumentation-state.js';
 import { importKey, planImports, type NeededImport } from '../analysis/import-edits.js';
 import { nearestPackage } from '../analysis/package-json.js';
 import { missingInstrumentationReason } from '../rules/no-bare-fetch.js';
-import { RELEVANT_TEXT } from '../analysis/instrumentation-registrations.js';
 
 /**
  * The fix for `no-bare-fetch`. Default: the project-level one, since one registration carries

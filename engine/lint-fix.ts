@@ -6,9 +6,9 @@ import { CodemodParseError, type CodemodInput, type CodemodResult, type CodemodT
 import { applyEdits, type Edit } from './apply-edits.js';
 import { parserFor } from './parser-choice.js';
 import { anyRuleMayReport } from './rule-gates.js';
+import { rules } from '../rules/index.js';
 
 export { parserFor };
-import { rules } from '../rules/index.js';
 
 /**
  * The engine behind every per-file codemod: run the plugin's own rules on the file, apply their
@@ -42,7 +42,6 @@ const MAX_PASSES = 10;
 const TODO_TAG = 'TODO(otel-context)';
 
 const plugin: ESLint.Plugin = { rules: rules as unknown as ESLint.Plugin['rules'] };
-
 
 function languageOptions(filePath: string, parser: ParserName): Linter.LanguageOptions {
   const ext = path.extname(filePath).toLowerCase();
